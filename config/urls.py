@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from villes2.core import views as core_views
+
+admin.site.site_header = _("Villes² — back office")
+admin.site.site_title = _("Villes² back office")
+admin.site.index_title = _("Management")
+
+# French at the root, English under /en/ (no language cookie: only session and CSRF
+# cookies are set, see RELIABILITY.md).
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("gestion/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("villes2.core.urls")),
+    path("territoires/", include("villes2.territories.urls")),
+    prefix_default_language=False,
+)

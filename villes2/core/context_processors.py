@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.urls import translate_url
+
+from .registry import registry
+
+
+def site(request):
+    """Navigation sections and the URL of this page in the other language."""
+    current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    alternates = [
+        {
+            "code": code,
+            "name": name,
+            "url": translate_url(request.get_full_path(), code),
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
+    return {"navigation": registry.navigation, "language_alternates": alternates}

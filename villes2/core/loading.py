@@ -1,0 +1,34 @@
+"""What a data load changed, shared by every reference and founding data loader."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+ACTIONS = ("created", "updated", "deleted", "unchanged")
+
+
+@dataclass
+class LoadReport:
+    """Counts per table and action (created, updated, deleted, unchanged)."""
+
+    counts: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, table: str, action: str, number: int = 1) -> None:
+        if action not in ACTIONS:
+            raise ValueError(action)
+        self.counts.setdefault(table, Counter())[action] += number
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            counter[action]
+            for counter in self.counts.values()
+            for action in ("created", "updated", "deleted")
+        )
+
+
+class DataLoadError(Exception):
+    """Raised by a loader with every problem found, each naming its file and line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))

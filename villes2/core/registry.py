@@ -1,0 +1,81 @@
+"""Registries through which apps plug into shared pages without importing each other.
+
+- `navigation`: the sections of the public site. An app registers its section in its
+  `AppConfig.ready()`; the header shows only registered sections, so a section appears
+  exactly when the app that serves it is installed.
+- `territory_links`: the "linked to this territory" section of territory pages. Each app
+  registers a provider returning what it links to a territory (actors, events…).
+- `reference_loaders`: the founding and reference data loaded by `load_reference_data`,
+  in registration order (app dependency order).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    order: int
+
+
+@dataclass(frozen=True)
+class LinkedItem:
+    title: str
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class LinkedSection:
+    """What one app links to a territory: a heading, the first items, and the total."""
+
+    key: str
+    title: str | Promise
+    items: list[LinkedItem]
+    total: int
+    more_url: str = ""
+
+
+TerritoryLinkProvider = Callable[[Any], LinkedSection | None]
+
+
+@dataclass
+class ReferenceLoader:
+    key: str
+    label: str
+    load: Callable[..., Any]
+
+
+@dataclass
+class Registry:
+    navigation: list[NavItem] = field(default_factory=list)
+    territory_links: list[tuple[str, TerritoryLinkProvider]] = field(default_factory=list)
+    reference_loaders: list[ReferenceLoader] = field(default_factory=list)
+
+    def add_section(self, item: NavItem) -> None:
+        if all(existing.key != item.key for existing in self.navigation):
+            self.navigation.append(item)
+            self.navigation.sort(key=lambda nav: nav.order)
+
+    def add_territory_links(self, key: str, provider: TerritoryLinkProvider) -> None:
+        if all(existing != key for existing, _ in self.territory_links):
+            self.territory_links.append((key, provider))
+
+    def add_reference_loader(self, loader: ReferenceLoader) -> None:
+        if all(existing.key != loader.key for existing in self.reference_loaders):
+            self.reference_loaders.append(loader)
+
+    def linked_sections(self, territory: Any) -> Iterable[LinkedSection]:
+        for _key, provider in self.territory_links:
+            section = provider(territory)
+            if section is not None:
+                yield section
+
+
+registry = Registry()

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .selectors import database_is_available
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@require_GET
+def legal_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/legal_notice.html", {"legal": settings.VILLES2_LEGAL})
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html", {"legal": settings.VILLES2_LEGAL})
+
+
+@require_GET
+def personal_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/personal_data.html", {"legal": settings.VILLES2_LEGAL})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for the load balancer: 200 when the database answers, 503 otherwise."""
+    if database_is_available():
+        return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)

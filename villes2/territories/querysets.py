@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from villes2.core.text import normalize_for_search
+
+if TYPE_CHECKING:
+    from .models import Territory
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def of_kind(self, *kinds: str) -> TerritoryQuerySet:
+        return self.filter(kind__in=kinds)
+
+    def valid_on(self, day: datetime.date) -> TerritoryQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def within(self, territory: Territory) -> TerritoryQuerySet:
+        """Territories inside `territory` (its descendants, at any depth)."""
+        return self.filter(ancestors=territory)
+
+    def search(self, query: str) -> TerritoryQuerySet:
+        """Accent- and case-insensitive match on name words or an exact code.
+
+        Ranked: exact code, exact name, name starting with the query, then by population.
+        """
+        words = normalize_for_search(query).split()
+        if not words:
+            return self.none()
+        code = query.strip().upper()
+        by_name = Q()
+        for word in words:
+            by_name &= Q(search_name__contains=word)
+        normalized = " ".join(words)
+        return self.filter(by_name | Q(code__iexact=code) | Q(aliases__code__iexact=code)).annotate(
+            search_rank=Case(
+                When(code__iexact=code, then=Value(0)),
+                When(search_name=normalized, then=Value(1)),
+                When(search_name__startswith=normalized, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        ).distinct().order_by("search_rank", models.F("population").desc(nulls_last=True), "name")
+
+    def with_list_related(self) -> TerritoryQuerySet:
+        return self.only(
+            "id", "kind", "code", "name", "category", "population", "valid_from", "valid_to"
+        )
+
+
+class SchemeQuerySet(models.QuerySet):
+    def linked_to(self, territory: Territory) -> SchemeQuerySet:
+        """Schemes covering the territory, one of its ancestors or one of its descendants."""
+        return self.filter(
+            Q(territories=territory)
+            | Q(territories__descendants=territory)
+            | Q(territories__ancestors=territory)
+        ).distinct()
