@@ -25,6 +25,8 @@ from .reference_data import (
 )
 
 BATCH_SIZE = 2000
+# Kinds whose own ancestors their children do not inherit (see territory_closure_rebuild).
+STRADDLING_KINDS = (TerritoryKind.EPCI,)
 TERRITORY_FIELDS = [
     f.name
     for f in fields(TerritoryRecord)
@@ -107,13 +109,22 @@ def _sync_parents(records: dict[Key, TerritoryRecord], ids: dict, report: LoadRe
 
 
 def territory_closure_rebuild(*, report: LoadReport | None = None) -> None:
-    """Recompute `ancestors` (the transitive closure of `parents`) for every territory."""
+    """Recompute `ancestors` (the containment closure of `parents`) for every territory.
+
+    A territory is inside its parents and inside their ancestors, except through an EPCI:
+    an EPCI may straddle départements, so a commune inherits its département's
+    containment, not its EPCI's (Issoudun is in the Indre even though its EPCI also has
+    communes in the Cher).
+    """
     report = report or LoadReport()
     parents: dict[int, set[int]] = {}
     for child, parent in Territory.parents.through.objects.values_list(
         "from_territory_id", "to_territory_id"
     ).iterator():
         parents.setdefault(child, set()).add(parent)
+    straddling = set(
+        Territory.objects.filter(kind__in=STRADDLING_KINDS).values_list("id", flat=True)
+    )
     memo: dict[int, frozenset[int]] = {}
 
     def ancestors_of(node: int, path: frozenset[int] = frozenset()) -> frozenset[int]:
@@ -124,7 +135,8 @@ def territory_closure_rebuild(*, report: LoadReport | None = None) -> None:
             if parent in path or parent == node:
                 continue  # a cycle typed by hand in the admin: ignore the back edge
             found.add(parent)
-            found |= ancestors_of(parent, path | {node})
+            if parent not in straddling:
+                found |= ancestors_of(parent, path | {node})
         memo[node] = frozenset(found)
         return memo[node]
 
