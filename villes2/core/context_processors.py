@@ -16,4 +16,9 @@ def site(request):
         }
         for code, name in settings.LANGUAGES
     ]
-    return {"navigation": registry.navigation, "language_alternates": alternates}
+    return {
+        "navigation": registry.navigation,
+        "language_alternates": alternates,
+        "map_tile_url": settings.VILLES2_MAP_TILE_URL,
+        "map_tile_attribution": settings.VILLES2_MAP_TILE_ATTRIBUTION,
+    }

@@ -23,6 +23,10 @@ class NavItem:
     url_name: str
     order: int
 
+    @property
+    def namespace(self) -> str:
+        return self.url_name.split(":")[0]
+
 
 @dataclass(frozen=True)
 class LinkedItem:

@@ -4,12 +4,19 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .missions import MISSIONS
+from .registry import registry
 from .selectors import database_is_available
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    sections = {item.key: item for item in registry.navigation}
+    missions = [
+        (mission, next((sections[key] for key in mission.sections if key in sections), None))
+        for mission in MISSIONS
+    ]
+    return render(request, "core/home.html", {"missions": missions})
 
 
 @require_GET

@@ -26,8 +26,8 @@ Ancestors = Territory.ancestors.through
 # Kinds listed on a territory page, in this order, for what it contains.
 CONTENT_KINDS = [
     TerritoryKind.DEPARTEMENT,
-    TerritoryKind.EPCI,
     TerritoryKind.COMMUNE,
+    TerritoryKind.EPCI,
     TerritoryKind.QPV,
     TerritoryKind.ZUS,
 ]
@@ -125,11 +125,13 @@ class TableCell:
     list_complete: bool = True
 
     @property
+    def is_declared(self) -> bool:
+        """True while the list is incomplete: the table then shows the declared figure."""
+        return not self.list_complete and self.declared is not None
+
+    @property
     def shown(self) -> int:
-        """What the table shows: the records once the list is complete, else the note."""
-        if self.list_complete or self.declared is None:
-            return self.computed
-        return self.declared
+        return self.declared if self.is_declared and self.declared is not None else self.computed
 
 
 @dataclass
@@ -148,9 +150,6 @@ class TableRow:
             list_complete=all(c.list_complete for c in self.cells),
         )
 
-    @property
-    def shows_declared(self) -> bool:
-        return any(not cell.list_complete and cell.declared is not None for cell in self.cells)
 
 
 def territory_table(areas: list[Territory]) -> list[TableRow]:
@@ -287,6 +286,10 @@ def boundaries_feature_collection(territories, *, outline: Territory | None = No
 
 
 def territory_map_layer(territory: Territory) -> dict:
+    return boundaries_feature_collection(territory_map_shapes(territory), outline=territory)
+
+
+def territory_map_shapes(territory: Territory):
     """What to draw for a territory: its own boundary framing its parts.
 
     Regions show their départements; départements and EPCI their communes; zones (ZUS,
@@ -304,8 +307,7 @@ def territory_map_layer(territory: Territory) -> dict:
         parts = territory.parents.filter(kind=TerritoryKind.COMMUNE).values("pk")
     else:
         parts = Territory.objects.none().values("pk")
-    shown = Territory.objects.filter(pk=territory.pk) | Territory.objects.filter(pk__in=parts)
-    return boundaries_feature_collection(shown, outline=territory)
+    return Territory.objects.filter(pk=territory.pk) | Territory.objects.filter(pk__in=parts)
 
 
 def centre_map_layer(areas: list[Territory]) -> dict:

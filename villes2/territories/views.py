@@ -1,5 +1,108 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
-def index(request): return HttpResponse("")
-centre_geojson = search = go = detail = detail_geojson = index
+from villes2.core.registry import registry
+
+from . import selectors
+from .filters import TerritoryFilterSet
+from .forms import TerritoryGoForm
+from .models import Territory, TerritoryKind
+
+SEARCH_PAGE_SIZE = 25
+CONTENT_PAGE_SIZE = 50
+
+
+def _index(request: HttpRequest, go_form: TerritoryGoForm, status: int = 200) -> HttpResponse:
+    areas = selectors.centre_former_regions()
+    context = {
+        "areas": areas,
+        "table": selectors.territory_table(areas),
+        "departements": selectors.departement_table(areas),
+        "go_form": go_form,
+    }
+    return render(request, "territories/index.html", context, status=status)
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return _index(request, TerritoryGoForm())
+
+
+@require_GET
+def centre_geojson(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(selectors.centre_map_layer(selectors.centre_former_regions()))
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Territory search page; with htmx (the picker), only the list of suggestions."""
+    data = request.GET.copy()
+    if data.get("field"):  # the picker sends its own field name: read the query from it
+        data["q"] = data.get(data["field"], "")
+    filterset = TerritoryFilterSet(data, queryset=Territory.objects.with_list_related())
+    has_query = any(data.get(name) for name in ("q", "within"))
+    results = filterset.qs if filterset.is_valid() and has_query else Territory.objects.none()
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "territories/partials/suggestions.html",
+            {"results": results[:10], "listbox_id": request.GET.get("listbox", "")},
+        )
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "territories/search.html",
+        {"filterset": filterset, "page": page, "has_query": has_query},
+    )
+
+
+@require_GET
+def go(request: HttpRequest) -> HttpResponse:
+    """Resolve the picker's text to a territory page; otherwise explain why on the index."""
+    form = TerritoryGoForm(request.GET)
+    if form.is_valid():
+        return redirect(form.cleaned_data["territoire"])
+    return _index(request, form, status=400)
+
+
+@require_GET
+def detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    try:
+        territory = selectors.territory_get(kind=kind, code=code)
+    except Http404:
+        current = selectors.territory_for_alias(kind=kind, code=code)
+        if current is None:
+            raise
+        return redirect(current, permanent=True)
+    groups = selectors.territory_content_groups(territory)
+    shown_group = next(
+        (group for group in groups if group.kind == request.GET.get("contenu")),
+        groups[0] if groups else None,
+    )
+    contents = None
+    if shown_group:
+        contents = Paginator(
+            selectors.territory_contents(territory, shown_group.kind), CONTENT_PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "territories/detail.html",
+        {
+            "territory": territory,
+            "parents": territory.parents.all(),
+            "groups": groups,
+            "shown_group": shown_group,
+            "contents": contents,
+            "linked_sections": list(registry.linked_sections(territory)),
+            "has_map": selectors.territory_map_shapes(territory).filter(boundary__isnull=False).exists(),
+            "aliases": territory.aliases.all() if kind == TerritoryKind.COMMUNE else [],
+        },
+    )
+
+
+@require_GET
+def detail_geojson(request: HttpRequest, kind: str, code: str) -> JsonResponse:
+    territory = selectors.territory_get(kind=kind, code=code)
+    return JsonResponse(selectors.territory_map_layer(territory))
