@@ -54,14 +54,16 @@ install-dev: $(VENV)/.installed-dev
 
 # --- Serving ---------------------------------------------------------------------------
 
-# config/wsgi.py defaults to production settings: run with the local ones.
+# config/wsgi.py defaults to production settings: run with the local ones. No gunicorn
+# control socket: it lives in ~/.gunicorn and two instances would fight over it.
 run: export DJANGO_SETTINGS_MODULE := config.settings.local
 run: install
 	mkdir -p "$${VILLES2_VAR_DIR:-var}"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
 	$(MANAGE) collectstatic --noinput
-	exec $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	exec $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 \
+		--access-logfile - --no-control-socket
 
 # --- Checks ----------------------------------------------------------------------------
 

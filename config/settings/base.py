@@ -78,6 +78,7 @@ def database_settings(url: str | None) -> dict:
             db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
             db["CONN_HEALTH_CHECKS"] = True
         return db
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # var/ is not in git: a fresh clone lacks it
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "villes2.sqlite3",

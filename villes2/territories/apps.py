@@ -19,7 +19,8 @@ class TerritoriesConfig(AppConfig):
         )
         registry.add_reference_loader(
             ReferenceLoader(
-                "territory-table", "Tableau « Le territoire » de la note",
+                "territory-table",
+                "Tableau « Le territoire » de la note",
                 services.declared_counts_load,
             )
         )

@@ -74,7 +74,9 @@ class TerritoryField(forms.Field):
                 found = queryset.search(text).filter(search_rank__lte=1)
         candidates = list(found[:6])
         if not candidates:
-            raise ValidationError(self.error_messages["unknown"], code="unknown", params={"value": text})
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": text}
+            )
         if len(candidates) > 1:
             raise ValidationError(
                 self.error_messages["ambiguous"],
@@ -85,6 +87,6 @@ class TerritoryField(forms.Field):
 
 
 class TerritoryGoForm(forms.Form):
-    """"Go to a territory" on the territories page."""
+    """ "Go to a territory" on the territories page."""
 
     territoire = TerritoryField(label=_("Territory"))

@@ -39,15 +39,20 @@ class TerritoryQuerySet(models.QuerySet):
         for word in words:
             by_name &= Q(search_name__contains=word)
         normalized = " ".join(words)
-        return self.filter(by_name | Q(code__iexact=code) | Q(aliases__code__iexact=code)).annotate(
-            search_rank=Case(
-                When(code__iexact=code, then=Value(0)),
-                When(search_name=normalized, then=Value(1)),
-                When(search_name__startswith=normalized, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
+        return (
+            self.filter(by_name | Q(code__iexact=code) | Q(aliases__code__iexact=code))
+            .annotate(
+                search_rank=Case(
+                    When(code__iexact=code, then=Value(0)),
+                    When(search_name=normalized, then=Value(1)),
+                    When(search_name__startswith=normalized, then=Value(2)),
+                    default=Value(3),
+                    output_field=IntegerField(),
+                )
             )
-        ).distinct().order_by("search_rank", models.F("population").desc(nulls_last=True), "name")
+            .distinct()
+            .order_by("search_rank", models.F("population").desc(nulls_last=True), "name")
+        )
 
     def with_list_related(self) -> TerritoryQuerySet:
         return self.only(

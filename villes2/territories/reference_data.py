@@ -144,9 +144,7 @@ def read_csv(
     header = reader.fieldnames or []
     missing = [column for column in columns if column not in header]
     if missing:
-        problems.add(
-            path, 1, _("missing columns: %(columns)s") % {"columns": ", ".join(missing)}
-        )
+        problems.add(path, 1, _("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
         return
     for row in reader:
         if "__extra__" in row or any(value is None for value in row.values()):
@@ -524,7 +522,9 @@ def read_declared_counts(path: Path | None = None) -> list[DeclaredCountRecord]:
     from .models import CountSubject
 
     for line, row in read_csv(path, columns, problems):
-        if not _required(row, ("subject", "former_region", "count", "source"), path, line, problems):
+        if not _required(
+            row, ("subject", "former_region", "count", "source"), path, line, problems
+        ):
             continue
         if row["subject"] not in CountSubject.values:
             problems.add(path, line, _("unknown subject “%(value)s”") % {"value": row["subject"]})

@@ -67,17 +67,18 @@ class ContentGroup:
 def territory_content_groups(territory: Territory) -> list[ContentGroup]:
     """How many territories of each kind lie inside this one (one query)."""
     rows = dict(
-        Territory.objects.within(territory)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .order_by()
+        Territory.objects.within(territory).values_list("kind").annotate(n=Count("id")).order_by()
     )
     labels = dict(TerritoryKind.choices)
-    return [ContentGroup(kind, labels[kind], rows[kind]) for kind in CONTENT_KINDS if rows.get(kind)]
+    return [
+        ContentGroup(kind, labels[kind], rows[kind]) for kind in CONTENT_KINDS if rows.get(kind)
+    ]
 
 
 def territory_contents(territory: Territory, kind: str):
-    return Territory.objects.within(territory).filter(kind=kind).with_list_related().order_by("name")
+    return (
+        Territory.objects.within(territory).filter(kind=kind).with_list_related().order_by("name")
+    )
 
 
 def territory_members(territory: Territory):
@@ -142,14 +143,14 @@ class TableRow:
     total: TableCell = field(init=False)
 
     def __post_init__(self) -> None:
-        declared = [c.declared for c in self.cells]
+        # The total adds what each cell shows; it is "declared" if any cell still is.
+        partly_declared = any(cell.is_declared for cell in self.cells)
         self.total = TableCell(
-            computed=sum(c.computed for c in self.cells),
-            declared=None if None in declared else sum(d for d in declared if d is not None),
-            declared_source=self.cells[0].declared_source if self.cells else "",
-            list_complete=all(c.list_complete for c in self.cells),
+            computed=sum(cell.computed for cell in self.cells),
+            declared=sum(cell.shown for cell in self.cells) if partly_declared else None,
+            declared_source=next((c.declared_source for c in self.cells if c.declared_source), ""),
+            list_complete=not partly_declared,
         )
-
 
 
 def territory_table(areas: list[Territory]) -> list[TableRow]:
@@ -287,6 +288,10 @@ def boundaries_feature_collection(territories, *, outline: Territory | None = No
 
 def territory_map_layer(territory: Territory) -> dict:
     return boundaries_feature_collection(territory_map_shapes(territory), outline=territory)
+
+
+def territory_has_map(territory: Territory) -> bool:
+    return territory_map_shapes(territory).filter(boundary__isnull=False).exists()
 
 
 def territory_map_shapes(territory: Territory):

@@ -28,9 +28,7 @@ BATCH_SIZE = 2000
 # Kinds whose own ancestors their children do not inherit (see territory_closure_rebuild).
 STRADDLING_KINDS = (TerritoryKind.EPCI,)
 TERRITORY_FIELDS = [
-    f.name
-    for f in fields(TerritoryRecord)
-    if f.name not in ("kind", "code", "parents")
+    f.name for f in fields(TerritoryRecord) if f.name not in ("kind", "code", "parents")
 ]
 
 

@@ -96,7 +96,7 @@ def detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "shown_group": shown_group,
             "contents": contents,
             "linked_sections": list(registry.linked_sections(territory)),
-            "has_map": selectors.territory_map_shapes(territory).filter(boundary__isnull=False).exists(),
+            "has_map": selectors.territory_has_map(territory),
             "aliases": territory.aliases.all() if kind == TerritoryKind.COMMUNE else [],
         },
     )

@@ -57,5 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Données chargées en {elapsed:.1f} s."))
         else:
             self.stdout.write(
-                self.style.SUCCESS(f"Aucun changement : les données étaient à jour ({elapsed:.1f} s).")
+                self.style.SUCCESS(
+                    f"Aucun changement : les données étaient à jour ({elapsed:.1f} s)."
+                )
             )

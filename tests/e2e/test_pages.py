@@ -1,0 +1,124 @@
+"""Every public page type, in French and in English, in headless Chromium.
+
+Each page must answer with its expected status, have one `h1`, the right `lang`, a skip
+link that is the first thing the Tab key reaches, its map drawn when it has one, and no
+axe-core violation of impact serious or critical. A full-page screenshot of each is
+saved under test-results/screenshots/ for review.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.e2e
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+LANGUAGES = {"fr": "", "en": "/en"}
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    slug: str
+    path: str
+    status: int = 200
+    has_map: bool = False
+
+
+PAGES = [
+    PublicPage("home", "/"),
+    PublicPage("territories", "/territoires/", has_map=True),
+    PublicPage("region", "/territoires/region/24/", has_map=True),
+    PublicPage("former-region", "/territoires/ancienne-region/54/", has_map=True),
+    PublicPage("departement", "/territoires/departement/37/", has_map=True),
+    PublicPage("epci", "/territoires/epci/243700754/", has_map=True),
+    PublicPage("commune", "/territoires/commune/37261/", has_map=True),
+    PublicPage("zus", "/territoires/zus/ZUS-28-01/", has_map=True),
+    PublicPage("qpv", "/territoires/qpv/QN03702M/", has_map=True),
+    PublicPage(
+        "departement-contents-page-2",
+        "/territoires/departement/37/?contenu=commune&page=2",
+        has_map=True,
+    ),
+    PublicPage("search", "/territoires/recherche/?q=saint+martin"),
+    PublicPage("search-empty", "/territoires/recherche/"),
+    PublicPage("go-error", "/territoires/aller/?territoire=Saint-Martin", status=400, has_map=True),
+    PublicPage("legal-notice", "/mentions-legales/"),
+    PublicPage("accessibility", "/accessibilite/"),
+    PublicPage("personal-data", "/donnees-personnelles/"),
+    PublicPage("not-found", "/territoires/commune/99999/", status=404),
+]
+
+PAGES_BY_SLUG = {public_page.slug: public_page for public_page in PAGES}
+CASES = [
+    pytest.param(public_page, lang, id=f"{public_page.slug}-{lang}")
+    for public_page in PAGES
+    for lang in LANGUAGES
+]
+
+
+def open_page(page, public_page: PublicPage, lang: str):
+    """Load the page until the network is idle (maps fetch their GeoJSON after load)."""
+    response = page.goto(LANGUAGES[lang] + public_page.path, wait_until="networkidle")
+    assert response is not None
+    return response
+
+
+def blocking_violations(page) -> list[str]:
+    """axe-core violations of impact serious or critical, one readable line each."""
+    results = Axe().run(page)
+    lines = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in BLOCKING_IMPACTS:
+            continue
+        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
+        lines.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+            f"{len(violation['nodes'])} element(s), e.g. {targets} — {violation['helpUrl']}"
+        )
+    return lines
+
+
+@pytest.mark.parametrize(("public_page", "lang"), CASES)
+def test_page_structure(page, screenshot_dir, public_page: PublicPage, lang: str):
+    response = open_page(page, public_page, lang)
+    maps = page.locator("[data-map]")
+    if public_page.has_map:
+        # map.js hides the map when its GeoJSON cannot be loaded or is empty.
+        page.locator("[data-map] .leaflet-overlay-pane path").first.wait_for(state="attached")
+    page.screenshot(path=screenshot_dir / f"{public_page.slug}-{lang}.png", full_page=True)
+
+    assert response.status == public_page.status
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").count() == 1
+    assert maps.count() == (1 if public_page.has_map else 0)
+    if public_page.has_map:
+        assert maps.first.is_visible()
+        assert page.locator("[data-map] .leaflet-overlay-pane path").count() >= 1
+    assert page.locator("#contenu").count() == 1
+    # From the top of the page, the first Tab lands on the skip link.
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#contenu"
+
+
+@pytest.mark.parametrize(("public_page", "lang"), CASES)
+def test_page_has_no_serious_axe_violation(page, public_page: PublicPage, lang: str):
+    open_page(page, public_page, lang)
+    if public_page.has_map:
+        page.locator("[data-map] .leaflet-overlay-pane path").first.wait_for(state="attached")
+    violations = blocking_violations(page)
+    assert not violations, f"axe-core, {LANGUAGES[lang] + public_page.path}:\n" + "\n".join(
+        violations
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_go_form_error_is_shown_on_the_field(page, lang: str):
+    open_page(page, PAGES_BY_SLUG["go-error"], lang)
+    field = page.get_by_role("combobox")
+    errors = page.locator(".errorlist")
+    assert errors.count() == 1
+    assert "Saint-Martin" in errors.inner_text()
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.input_value() == "Saint-Martin"
