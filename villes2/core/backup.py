@@ -122,8 +122,17 @@ def _sqlite_open_readonly(path: Path) -> sqlite3.Connection:
 
 def _sqlite_problem(path: Path) -> str | None:
     """Why `path` is not a usable SQLite backup of Villes², or None."""
-    if not _starts_with(path, SQLITE_MAGIC):
+    with path.open("rb") as file:
+        header = file.read(100)
+    if not header.startswith(SQLITE_MAGIC):
         return "en-tête SQLite absent"
+    # The header gives the page size and, when its two counters agree (always since
+    # SQLite 3.7), the page count: a shorter file lost its end, which integrity_check
+    # misses when the lost bytes held no cell.
+    page_size = int.from_bytes(header[16:18], "big")
+    expected = (65536 if page_size == 1 else page_size) * int.from_bytes(header[28:32], "big")
+    if header[24:28] == header[92:96] and path.stat().st_size < expected:
+        return f"fichier tronqué, {path.stat().st_size} octets sur {expected}"
     try:
         with closing(_sqlite_open_readonly(path)) as backup:
             errors = [row[0] for row in backup.execute("PRAGMA integrity_check")]

@@ -63,8 +63,10 @@ class TerritoryQuerySet(models.QuerySet):
 class SchemeQuerySet(models.QuerySet):
     def linked_to(self, territory: Territory) -> SchemeQuerySet:
         """Schemes covering the territory, one of its ancestors or one of its descendants."""
-        return self.filter(
-            Q(territories=territory)
-            | Q(territories__descendants=territory)
-            | Q(territories__ancestors=territory)
-        ).distinct()
+        closure = territory.ancestors.through.objects
+        covered = self.model.territories.through.objects.filter(
+            Q(territory=territory)
+            | Q(territory__in=closure.filter(from_territory=territory).values("to_territory"))
+            | Q(territory__in=closure.filter(to_territory=territory).values("from_territory"))
+        )
+        return self.filter(pk__in=covered.values("scheme_id"))

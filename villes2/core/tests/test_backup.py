@@ -167,14 +167,15 @@ def test_restore_of_random_bytes_is_refused_and_changes_nothing(tmp_path):
     assert database_content() == before
 
 
-def test_restore_of_a_truncated_backup_fails_and_changes_nothing(tmp_path):
+@pytest.mark.parametrize("kept", [0.5, 0.999], ids=["half", "all-but-the-last-bytes"])
+def test_restore_of_a_truncated_backup_fails_and_changes_nothing(tmp_path, kept):
     create_rows()
     backup(tmp_path / "villes2.backup")
     change_everything()
     before = database_content()
     whole = (tmp_path / "villes2.backup").read_bytes()
     truncated = tmp_path / "truncated.backup"
-    truncated.write_bytes(whole[: len(whole) // 2])
+    truncated.write_bytes(whole[: int(len(whole) * kept)])
 
     with pytest.raises(CommandError) as refused:
         restore(truncated)
