@@ -10,11 +10,20 @@ from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = pytest.mark.e2e
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 LANGUAGES = {"fr": "", "en": "/en"}
+MAP_TIMEOUT = 15_000  # ms; generous, the CI machine runs other jobs
+# What map.js left behind: it hides the map when its GeoJSON fails to load or is empty.
+MAP_STATE_SCRIPT = """() => Array.from(document.querySelectorAll("[data-map]"), (map) => ({
+    hidden: map.hidden,
+    leaflet: map.classList.contains("leaflet-container"),
+    size: [map.clientWidth, map.clientHeight],
+    paths: map.querySelectorAll(".leaflet-overlay-pane path").length,
+}))"""
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,16 @@ def open_page(page, public_page: PublicPage, lang: str):
     return response
 
 
+def wait_for_map(page) -> None:
+    """Wait until Leaflet has drawn the page's map; say what went wrong if it has not."""
+    paths = page.locator("[data-map] .leaflet-overlay-pane path")
+    try:
+        paths.first.wait_for(state="attached", timeout=MAP_TIMEOUT)
+    except PlaywrightTimeoutError:
+        state = page.evaluate(MAP_STATE_SCRIPT)
+        pytest.fail(f"no map drawn within {MAP_TIMEOUT} ms on {page.url}: {state}")
+
+
 def blocking_violations(page) -> list[str]:
     """axe-core violations of impact serious or critical, one readable line each."""
     results = Axe().run(page)
@@ -84,8 +103,7 @@ def test_page_structure(page, screenshot_dir, public_page: PublicPage, lang: str
     response = open_page(page, public_page, lang)
     maps = page.locator("[data-map]")
     if public_page.has_map:
-        # map.js hides the map when its GeoJSON cannot be loaded or is empty.
-        page.locator("[data-map] .leaflet-overlay-pane path").first.wait_for(state="attached")
+        wait_for_map(page)
     page.screenshot(path=screenshot_dir / f"{public_page.slug}-{lang}.png", full_page=True)
 
     assert response.status == public_page.status
@@ -106,7 +124,7 @@ def test_page_structure(page, screenshot_dir, public_page: PublicPage, lang: str
 def test_page_has_no_serious_axe_violation(page, public_page: PublicPage, lang: str):
     open_page(page, public_page, lang)
     if public_page.has_map:
-        page.locator("[data-map] .leaflet-overlay-pane path").first.wait_for(state="attached")
+        wait_for_map(page)
     violations = blocking_violations(page)
     assert not violations, f"axe-core, {LANGUAGES[lang] + public_page.path}:\n" + "\n".join(
         violations

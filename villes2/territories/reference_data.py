@@ -190,7 +190,7 @@ def _integer(value: str, path: Path, line: int, problems: _Problems, column: str
 def _required(row: dict[str, str], columns: tuple[str, ...], path, line, problems) -> bool:
     empty = [column for column in columns if not row[column]]
     if empty:
-        problems.add(path, line, _("empty column: %(columns)s") % {"columns": ", ".join(empty)})
+        problems.add(path, line, _("empty: %(columns)s") % {"columns": ", ".join(empty)})
     return not empty
 
 
@@ -208,7 +208,7 @@ def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
             problems.add(
                 path,
                 line,
-                _("duplicate code %(code)s (already at %(file)s, line %(line)d)")
+                _("duplicate code %(code)s (already in %(file)s, line %(line)d)")
                 % {"code": record.code, "file": first_path.name, "line": first_line},
             )
             return
@@ -358,15 +358,16 @@ def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
                 problems.add(
                     path,
                     line,
-                    _("unknown %(kind)s “%(code)s”") % {"kind": parent[0], "code": parent[1]},
+                    _("unknown territory: %(kind)s “%(code)s”")
+                    % {"kind": TerritoryKind(parent[0]).label, "code": parent[1]},
                 )
     for alias, (path, line) in zip(aliases, alias_lines, strict=True):
         if alias.territory not in territories:
             problems.add(
                 path,
                 line,
-                _("unknown %(kind)s “%(code)s”")
-                % {"kind": alias.territory[0], "code": alias.territory[1]},
+                _("unknown territory: %(kind)s “%(code)s”")
+                % {"kind": TerritoryKind(alias.territory[0]).label, "code": alias.territory[1]},
             )
 
     boundaries = _read_boundaries(base / "geo", territories, problems)
@@ -420,7 +421,8 @@ def _read_zus(folder: Path, add, problems: _Problems) -> None:
         if row["zus_id"] in zones:
             zones[row["zus_id"]][1].parents.append(commune)
             continue
-        notes = [_("Decree text: %(text)s") % {"text": row["texte_decret"]}]
+        # Notes are data, kept in the language of the source (French), not translated.
+        notes = [f"Texte du décret : {row['texte_decret']}"]
         if row["remarque"]:
             notes.append(row["remarque"])
         record = TerritoryRecord(

@@ -25,7 +25,8 @@
     root.addEventListener("htmx:afterSwap", function () {
       var count = options().length;
       open(count > 0);
-      status.textContent = count ? root.dataset.countText.replace("%s", count) : root.dataset.noneText;
+      status.textContent = count > 1 ? root.dataset.countMany.replace("%s", count)
+        : count === 1 ? root.dataset.countOne : root.dataset.noneText;
     });
     input.addEventListener("keydown", function (event) {
       var items = options();
