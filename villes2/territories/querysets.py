@@ -39,18 +39,19 @@ class TerritoryQuerySet(models.QuerySet):
         for word in words:
             by_name &= Q(search_name__contains=word)
         normalized = " ".join(words)
+        alias_model = self.model.aliases.rel.related_model
+        by_alias = Q(pk__in=alias_model.objects.filter(code=code).values("territory_id"))
         return (
-            self.filter(by_name | Q(code__iexact=code) | Q(aliases__code__iexact=code))
+            self.filter(by_name | Q(code=code) | by_alias)
             .annotate(
                 search_rank=Case(
-                    When(code__iexact=code, then=Value(0)),
+                    When(code=code, then=Value(0)),
                     When(search_name=normalized, then=Value(1)),
                     When(search_name__startswith=normalized, then=Value(2)),
                     default=Value(3),
                     output_field=IntegerField(),
                 )
             )
-            .distinct()
             .order_by("search_rank", models.F("population").desc(nulls_last=True), "name")
         )
 

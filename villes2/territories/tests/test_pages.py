@@ -138,8 +138,17 @@ def test_geojson_layers(client, territories):
         ("/territoires/departement/37/", 9),
         ("/territoires/commune/37261/", 9),
         ("/territoires/zus/ZUS-28-05/", 9),
-        ("/territoires/recherche/?q=saint", 3),
+        ("/territoires/recherche/?q=saint", 2),
+        ("/territoires/recherche/?q=saint&kind=commune&within=departement+37&page=2", 3),
+        ("/territoires/recherche/", 0),
+        ("/territoires/carte.geojson", 3),
+        ("/territoires/departement/37/carte.geojson", 3),
+        ("/territoires/aller/?territoire=37261", 2),
         ("/", 0),
+        ("/mentions-legales/", 0),
+        ("/accessibilite/", 0),
+        ("/donnees-personnelles/", 0),
+        ("/en/territoires/commune/37261/", 9),
     ],
 )
 def test_query_budget(client, territories, django_assert_max_num_queries, url, budget):
@@ -149,4 +158,9 @@ def test_query_budget(client, territories, django_assert_max_num_queries, url, b
             territories=[tours, territories.get(kind="departement", code="37")], name=f"S{number}"
         )
     with django_assert_max_num_queries(budget):
-        assert client.get(url).status_code == 200
+        assert client.get(url).status_code in (200, 302)
+
+
+def test_query_budget_of_the_404_page(client, territories, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        assert client.get("/territoires/commune/99999/").status_code == 404
