@@ -6,6 +6,7 @@ axe-core violation of impact serious or critical. A full-page screenshot of each
 saved under test-results/screenshots/ for review.
 """
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -126,9 +127,8 @@ def test_page_has_no_serious_axe_violation(page, public_page: PublicPage, lang: 
     if public_page.has_map:
         wait_for_map(page)
     violations = blocking_violations(page)
-    assert not violations, f"axe-core, {LANGUAGES[lang] + public_page.path}:\n" + "\n".join(
-        violations
-    )
+    report = "\n".join(violations)
+    assert not violations, f"axe-core on {LANGUAGES[lang] + public_page.path}:\n{report}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -140,3 +140,19 @@ def test_go_form_error_is_shown_on_the_field(page, lang: str):
     assert "Saint-Martin" in errors.inner_text()
     assert field.get_attribute("aria-invalid") == "true"
     assert field.input_value() == "Saint-Martin"
+
+
+def test_go_form_error_is_in_french(page):
+    open_page(page, PAGES_BY_SLUG["go-error"], "fr")
+    # French typography: the guillemets may be followed by any kind of (no-break) space.
+    message = page.locator(".errorlist").inner_text()
+    assert re.search(r"«\s*Saint-Martin\s*» correspond à plusieurs territoires", message)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("fr", "Page introuvable"), ("en", "Page not found")],
+)
+def test_not_found_page_title(page, lang: str, title: str):
+    open_page(page, PAGES_BY_SLUG["not-found"], lang)
+    assert page.locator("h1").inner_text() == title

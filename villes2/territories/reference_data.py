@@ -202,6 +202,10 @@ def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
     alias_lines: list[tuple[Path, int]] = []  # where each alias was read, for error reports
     lines: dict[Key, tuple[Path, int]] = {}
 
+    def add_alias(alias: AliasRecord, path: Path, line: int) -> None:
+        aliases.append(alias)
+        alias_lines.append((path, line))
+
     def add(record: TerritoryRecord, path: Path, line: int) -> None:
         if record.key in territories:
             first_path, first_line = lines[record.key]
@@ -216,137 +220,12 @@ def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
         lines[record.key] = (path, line)
 
     admin = base / "admin"
-
-    path = admin / "regions.csv"
-    for line, row in read_csv(path, ("code", "nom"), problems):
-        if _required(row, ("code", "nom"), path, line, problems) and _code(
-            TerritoryKind.REGION, row["code"], path, line, problems, "code"
-        ):
-            add(
-                TerritoryRecord(TerritoryKind.REGION, row["code"], row["nom"], COG, SOURCE_COG),
-                path,
-                line,
-            )
-
-    path = admin / "regions_avant_2016.csv"
-    for line, row in read_csv(path, ("code", "nom"), problems):
-        if _required(row, ("code", "nom"), path, line, problems) and _code(
-            TerritoryKind.FORMER_REGION, row["code"], path, line, problems, "code"
-        ):
-            record = TerritoryRecord(
-                TerritoryKind.FORMER_REGION,
-                row["code"],
-                row["nom"],
-                "Régions avant le 1er janvier 2016",
-                SOURCE_GEO,
-                valid_to=FORMER_REGION_VALID_TO,
-            )
-            add(record, path, line)
-
-    path = admin / "departements.csv"
-    for line, row in read_csv(path, ("code", "nom", "region", "region_avant_2016_code"), problems):
-        if not _required(row, ("code", "nom", "region"), path, line, problems):
-            continue
-        if not _code(TerritoryKind.DEPARTEMENT, row["code"], path, line, problems, "code"):
-            continue
-        parents = [(TerritoryKind.REGION, row["region"])]
-        if row["region_avant_2016_code"]:
-            parents.append((TerritoryKind.FORMER_REGION, row["region_avant_2016_code"]))
-        record = TerritoryRecord(
-            TerritoryKind.DEPARTEMENT,
-            row["code"],
-            row["nom"],
-            COG,
-            SOURCE_COG,
-            category="COM" if row.get("zone") == "com" else "",
-            parents=parents,
-        )
-        add(record, path, line)
-
-    path = admin / "epci.csv"
-    for line, row in read_csv(
-        path, ("siren", "nom", "type", "population_municipale", "departements"), problems
-    ):
-        if not _required(row, ("siren", "nom", "type", "departements"), path, line, problems):
-            continue
-        if not _code(TerritoryKind.EPCI, row["siren"], path, line, problems, "siren"):
-            continue
-        population = _integer(
-            row["population_municipale"], path, line, problems, "population_municipale"
-        )
-        record = TerritoryRecord(
-            TerritoryKind.EPCI,
-            row["siren"],
-            row["nom"],
-            COG,
-            SOURCE_EPCI,
-            category=row["type"],
-            population=population,
-            population_source=POPULATION_EPCI if population is not None else "",
-            parents=[(TerritoryKind.DEPARTEMENT, code) for code in row["departements"].split("|")],
-        )
-        add(record, path, line)
-
-    path = admin / "communes.csv"
-    columns = ("code_insee", "nom", "type", "commune_parente", "departement", "population")
-    for line, row in read_csv(path, (*columns, "epci_siren"), problems):
-        if not _required(row, ("code_insee", "nom", "type", "departement"), path, line, problems):
-            continue
-        if not _code(TerritoryKind.COMMUNE, row["code_insee"], path, line, problems, "code_insee"):
-            continue
-        population = _integer(row["population"], path, line, problems, "population")
-        if row["type"] == "arrondissement-municipal":
-            parent = (TerritoryKind.COMMUNE, row["commune_parente"])
-            aliases.append(
-                AliasRecord(
-                    row["code_insee"], row["nom"], TerritoryAlias.Reason.ARRONDISSEMENT, parent
-                )
-            )
-            alias_lines.append((path, line))
-            continue
-        if row["type"] != "commune-actuelle":
-            problems.add(path, line, _("unknown commune type “%(type)s”") % {"type": row["type"]})
-            continue
-        parents = [(TerritoryKind.DEPARTEMENT, row["departement"])]
-        if row["epci_siren"]:
-            parents.append((TerritoryKind.EPCI, row["epci_siren"]))
-        record = TerritoryRecord(
-            TerritoryKind.COMMUNE,
-            row["code_insee"],
-            row["nom"],
-            COG,
-            SOURCE_COG,
-            population=population,
-            population_source=POPULATION_COMMUNE if population is not None else "",
-            parents=parents,
-        )
-        add(record, path, line)
-
-    path = admin / "communes_deleguees_associees.csv"
-    reasons = {
-        "commune-deleguee": TerritoryAlias.Reason.DELEGATED,
-        "commune-associee": TerritoryAlias.Reason.ASSOCIATED,
-    }
-    for line, row in read_csv(path, ("code_insee", "nom", "type", "commune_parente"), problems):
-        if not _required(row, ("code_insee", "type", "commune_parente"), path, line, problems):
-            continue
-        if row["type"] not in reasons:
-            problems.add(path, line, _("unknown commune type “%(type)s”") % {"type": row["type"]})
-            continue
-        if row["code_insee"] == row["commune_parente"]:
-            continue  # the chef-lieu keeps its parent's code: nothing to map
-        target = (TerritoryKind.COMMUNE, row["commune_parente"])
-        aliases.append(AliasRecord(row["code_insee"], row["nom"], reasons[row["type"]], target))
-        alias_lines.append((path, line))
-
-    path = admin / "communes_anciens_codes.csv"
-    for line, row in read_csv(path, ("ancien_code", "code_insee_actuel"), problems):
-        if not _required(row, ("ancien_code", "code_insee_actuel"), path, line, problems):
-            continue
-        target = (TerritoryKind.COMMUNE, row["code_insee_actuel"])
-        aliases.append(AliasRecord(row["ancien_code"], "", TerritoryAlias.Reason.OLD_CODE, target))
-        alias_lines.append((path, line))
-
+    _read_regions(admin, add, problems)
+    _read_departements(admin, add, problems)
+    _read_epci(admin, add, problems)
+    _read_communes(admin, add, problems, add_alias)
+    _read_delegated_communes(admin, problems, add_alias)
+    _read_old_codes(admin, problems, add_alias)
     _read_qpv(base / "qpv", add, problems)
     _read_zus(base / "zus", add, problems)
 
@@ -375,6 +254,151 @@ def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
         raise ReferenceDataError(problems.items)
     _sum_populations(territories)
     return ReferenceData(territories, aliases, boundaries)
+
+
+def _read_regions(admin: Path, add, problems: _Problems) -> None:
+    path = admin / "regions.csv"
+    for line, row in read_csv(path, ("code", "nom"), problems):
+        if _required(row, ("code", "nom"), path, line, problems) and _code(
+            TerritoryKind.REGION, row["code"], path, line, problems, "code"
+        ):
+            add(
+                TerritoryRecord(TerritoryKind.REGION, row["code"], row["nom"], COG, SOURCE_COG),
+                path,
+                line,
+            )
+
+    path = admin / "regions_avant_2016.csv"
+    for line, row in read_csv(path, ("code", "nom"), problems):
+        if _required(row, ("code", "nom"), path, line, problems) and _code(
+            TerritoryKind.FORMER_REGION, row["code"], path, line, problems, "code"
+        ):
+            record = TerritoryRecord(
+                TerritoryKind.FORMER_REGION,
+                row["code"],
+                row["nom"],
+                "Régions avant le 1er janvier 2016",
+                SOURCE_GEO,
+                valid_to=FORMER_REGION_VALID_TO,
+            )
+            add(record, path, line)
+
+
+def _read_departements(admin: Path, add, problems: _Problems) -> None:
+    path = admin / "departements.csv"
+    for line, row in read_csv(path, ("code", "nom", "region", "region_avant_2016_code"), problems):
+        if not _required(row, ("code", "nom", "region"), path, line, problems):
+            continue
+        if not _code(TerritoryKind.DEPARTEMENT, row["code"], path, line, problems, "code"):
+            continue
+        parents = [(TerritoryKind.REGION, row["region"])]
+        if row["region_avant_2016_code"]:
+            parents.append((TerritoryKind.FORMER_REGION, row["region_avant_2016_code"]))
+        record = TerritoryRecord(
+            TerritoryKind.DEPARTEMENT,
+            row["code"],
+            row["nom"],
+            COG,
+            SOURCE_COG,
+            category="COM" if row.get("zone") == "com" else "",
+            parents=parents,
+        )
+        add(record, path, line)
+
+
+def _read_epci(admin: Path, add, problems: _Problems) -> None:
+    path = admin / "epci.csv"
+    for line, row in read_csv(
+        path, ("siren", "nom", "type", "population_municipale", "departements"), problems
+    ):
+        if not _required(row, ("siren", "nom", "type", "departements"), path, line, problems):
+            continue
+        if not _code(TerritoryKind.EPCI, row["siren"], path, line, problems, "siren"):
+            continue
+        population = _integer(
+            row["population_municipale"], path, line, problems, "population_municipale"
+        )
+        record = TerritoryRecord(
+            TerritoryKind.EPCI,
+            row["siren"],
+            row["nom"],
+            COG,
+            SOURCE_EPCI,
+            category=row["type"],
+            population=population,
+            population_source=POPULATION_EPCI if population is not None else "",
+            parents=[(TerritoryKind.DEPARTEMENT, code) for code in row["departements"].split("|")],
+        )
+        add(record, path, line)
+
+
+def _read_communes(admin: Path, add, problems: _Problems, add_alias) -> None:
+    path = admin / "communes.csv"
+    columns = ("code_insee", "nom", "type", "commune_parente", "departement", "population")
+    for line, row in read_csv(path, (*columns, "epci_siren"), problems):
+        if not _required(row, ("code_insee", "nom", "type", "departement"), path, line, problems):
+            continue
+        if not _code(TerritoryKind.COMMUNE, row["code_insee"], path, line, problems, "code_insee"):
+            continue
+        population = _integer(row["population"], path, line, problems, "population")
+        if row["type"] == "arrondissement-municipal":
+            parent = (TerritoryKind.COMMUNE, row["commune_parente"])
+            add_alias(
+                AliasRecord(
+                    row["code_insee"], row["nom"], TerritoryAlias.Reason.ARRONDISSEMENT, parent
+                ),
+                path,
+                line,
+            )
+            continue
+        if row["type"] != "commune-actuelle":
+            problems.add(path, line, _("unknown commune type “%(type)s”") % {"type": row["type"]})
+            continue
+        parents = [(TerritoryKind.DEPARTEMENT, row["departement"])]
+        if row["epci_siren"]:
+            parents.append((TerritoryKind.EPCI, row["epci_siren"]))
+        record = TerritoryRecord(
+            TerritoryKind.COMMUNE,
+            row["code_insee"],
+            row["nom"],
+            COG,
+            SOURCE_COG,
+            population=population,
+            population_source=POPULATION_COMMUNE if population is not None else "",
+            parents=parents,
+        )
+        add(record, path, line)
+
+
+def _read_delegated_communes(admin: Path, problems: _Problems, add_alias) -> None:
+    path = admin / "communes_deleguees_associees.csv"
+    reasons = {
+        "commune-deleguee": TerritoryAlias.Reason.DELEGATED,
+        "commune-associee": TerritoryAlias.Reason.ASSOCIATED,
+    }
+    for line, row in read_csv(path, ("code_insee", "nom", "type", "commune_parente"), problems):
+        if not _required(row, ("code_insee", "type", "commune_parente"), path, line, problems):
+            continue
+        if row["type"] not in reasons:
+            problems.add(path, line, _("unknown commune type “%(type)s”") % {"type": row["type"]})
+            continue
+        if row["code_insee"] == row["commune_parente"]:
+            continue  # the chef-lieu keeps its parent's code: nothing to map
+        target = (TerritoryKind.COMMUNE, row["commune_parente"])
+        add_alias(
+            AliasRecord(row["code_insee"], row["nom"], reasons[row["type"]], target), path, line
+        )
+
+
+def _read_old_codes(admin: Path, problems: _Problems, add_alias) -> None:
+    path = admin / "communes_anciens_codes.csv"
+    for line, row in read_csv(path, ("ancien_code", "code_insee_actuel"), problems):
+        if not _required(row, ("ancien_code", "code_insee_actuel"), path, line, problems):
+            continue
+        target = (TerritoryKind.COMMUNE, row["code_insee_actuel"])
+        add_alias(
+            AliasRecord(row["ancien_code"], "", TerritoryAlias.Reason.OLD_CODE, target), path, line
+        )
 
 
 def _read_qpv(folder: Path, add, problems: _Problems) -> None:
