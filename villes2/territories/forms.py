@@ -81,7 +81,7 @@ class TerritoryField(forms.Field):
             raise ValidationError(
                 self.error_messages["ambiguous"],
                 code="ambiguous",
-                params={"value": text, "candidates": ", ".join(t.label for t in candidates[:5])},
+                params={"value": text, "candidates": ", ".join(str(t) for t in candidates[:5])},
             )
         return candidates[0]
 

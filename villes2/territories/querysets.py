@@ -52,7 +52,7 @@ class TerritoryQuerySet(models.QuerySet):
                     output_field=IntegerField(),
                 )
             )
-            .order_by("search_rank", models.F("population").desc(nulls_last=True), "name")
+            .order_by("search_rank", models.F("population").desc(nulls_last=True), "search_name")
         )
 
     def with_list_related(self) -> TerritoryQuerySet:

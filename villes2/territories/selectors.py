@@ -57,11 +57,32 @@ def territory_for_alias(*, kind: str, code: str) -> Territory | None:
     return alias.territory if alias else None
 
 
+# Kinds for which the reference data has populations.
+KINDS_WITH_POPULATION = {
+    TerritoryKind.REGION,
+    TerritoryKind.FORMER_REGION,
+    TerritoryKind.DEPARTEMENT,
+    TerritoryKind.EPCI,
+    TerritoryKind.COMMUNE,
+}
+# Kinds whose map draws their parts (départements, communes) inside their own outline.
+KINDS_MAPPED_BY_PARTS = {
+    TerritoryKind.REGION,
+    TerritoryKind.FORMER_REGION,
+    TerritoryKind.DEPARTEMENT,
+    TerritoryKind.EPCI,
+}
+
+
 @dataclass
 class ContentGroup:
     kind: str
     label: str
     count: int
+
+    @property
+    def has_population(self) -> bool:
+        return self.kind in KINDS_WITH_POPULATION
 
 
 def territory_content_groups(territory: Territory) -> list[ContentGroup]:
@@ -76,14 +97,13 @@ def territory_content_groups(territory: Territory) -> list[ContentGroup]:
 
 
 def territory_contents(territory: Territory, kind: str):
+    # search_name sorts accent-insensitively: Céré-la-Ronde before Chédigny, as in French.
     return (
-        Territory.objects.within(territory).filter(kind=kind).with_list_related().order_by("name")
+        Territory.objects.within(territory)
+        .filter(kind=kind)
+        .with_list_related()
+        .order_by("search_name", "code")
     )
-
-
-def territory_members(territory: Territory):
-    """Direct parents, for the page's "part of" list."""
-    return list(territory.parents.all())
 
 
 def linked_schemes_section(territory: Territory) -> LinkedSection | None:
@@ -300,7 +320,7 @@ def territory_map_shapes(territory: Territory):
     Regions show their départements; départements and EPCI their communes; zones (ZUS,
     QPV), whose perimeters are not in the reference data, their member communes.
     """
-    parts_kind = {
+    parts_kind = {  # keys: KINDS_MAPPED_BY_PARTS
         TerritoryKind.REGION: TerritoryKind.DEPARTEMENT,
         TerritoryKind.FORMER_REGION: TerritoryKind.DEPARTEMENT,
         TerritoryKind.DEPARTEMENT: TerritoryKind.COMMUNE,
