@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -65,12 +66,12 @@ KINDS_WITH_POPULATION = {
     TerritoryKind.EPCI,
     TerritoryKind.COMMUNE,
 }
-# Kinds whose map draws their parts (départements, communes) inside their own outline.
-KINDS_MAPPED_BY_PARTS = {
-    TerritoryKind.REGION,
-    TerritoryKind.FORMER_REGION,
-    TerritoryKind.DEPARTEMENT,
-    TerritoryKind.EPCI,
+# Kinds whose map draws their parts inside their own outline, and the kind of those parts.
+MAP_PARTS_KIND = {
+    TerritoryKind.REGION: TerritoryKind.DEPARTEMENT,
+    TerritoryKind.FORMER_REGION: TerritoryKind.DEPARTEMENT,
+    TerritoryKind.DEPARTEMENT: TerritoryKind.COMMUNE,
+    TerritoryKind.EPCI: TerritoryKind.COMMUNE,
 }
 
 
@@ -221,20 +222,16 @@ def territory_table(areas: list[Territory]) -> list[TableRow]:
 def _scheme_counts_by_area(area_ids: list[int]) -> dict[tuple[str, int], int]:
     """Schemes per (kind, area): a scheme counts in an area if it covers the area or a
     territory inside it."""
-    pairs: set[tuple[str, int, int]] = set()
-    covered = Scheme.territories.through.objects.values_list(
-        "scheme_id", "scheme__kind", "territory_id"
+    covered = Scheme.territories.through.objects
+    direct = covered.filter(territory_id__in=area_ids).values_list(
+        "scheme__kind", "territory_id", "scheme_id"
     )
-    direct = [(s, k, t) for s, k, t in covered if t in area_ids]
-    pairs.update((k, t, s) for s, k, t in direct)
-    inside = Scheme.territories.through.objects.filter(
-        territory__ancestors__in=area_ids
-    ).values_list("scheme_id", "scheme__kind", "territory__ancestors")
-    pairs.update((k, a, s) for s, k, a in inside)
-    counts: dict[tuple[str, int], int] = {}
-    for kind, area, _scheme in pairs:
-        counts[(kind, area)] = counts.get((kind, area), 0) + 1
-    return counts
+    inside = covered.filter(territory__ancestors__in=area_ids).values_list(
+        "scheme__kind", "territory__ancestors", "scheme_id"
+    )
+    # A scheme covering several communes of one area counts once there.
+    pairs = set(direct) | set(inside)
+    return Counter((kind, area) for kind, area, _scheme in pairs)
 
 
 @dataclass
@@ -320,12 +317,7 @@ def territory_map_shapes(territory: Territory):
     Regions show their départements; départements and EPCI their communes; zones (ZUS,
     QPV), whose perimeters are not in the reference data, their member communes.
     """
-    parts_kind = {  # keys: KINDS_MAPPED_BY_PARTS
-        TerritoryKind.REGION: TerritoryKind.DEPARTEMENT,
-        TerritoryKind.FORMER_REGION: TerritoryKind.DEPARTEMENT,
-        TerritoryKind.DEPARTEMENT: TerritoryKind.COMMUNE,
-        TerritoryKind.EPCI: TerritoryKind.COMMUNE,
-    }.get(territory.kind)
+    parts_kind = MAP_PARTS_KIND.get(territory.kind)
     if parts_kind is not None:
         parts = Territory.objects.within(territory).filter(kind=parts_kind).values("pk")
     elif territory.kind in (TerritoryKind.ZUS, TerritoryKind.QPV):

@@ -97,7 +97,7 @@ def detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "contents": contents,
             "linked_sections": list(registry.linked_sections(territory)),
             "has_map": selectors.territory_has_map(territory),
-            "map_shows_parts": territory.kind in selectors.KINDS_MAPPED_BY_PARTS,
+            "map_shows_parts": territory.kind in selectors.MAP_PARTS_KIND,
             "aliases": territory.aliases.all() if kind == TerritoryKind.COMMUNE else [],
         },
     )
