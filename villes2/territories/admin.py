@@ -4,8 +4,22 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import Boundary, DeclaredCount, Scheme, Territory, TerritoryAlias
 
 
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Read-only: reference data is corrected in its files and reloaded, so that a reload
+    never silently undoes an edit made here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(ReferenceDataAdmin):
     list_display = ("name", "kind", "code", "population", "valid_from", "valid_to")
     list_filter = ("kind", "geography_version")
     search_fields = ("name", "search_name", "code")
@@ -16,7 +30,7 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(TerritoryAlias)
-class TerritoryAliasAdmin(admin.ModelAdmin):
+class TerritoryAliasAdmin(ReferenceDataAdmin):
     list_display = ("code", "name", "reason", "territory")
     list_filter = ("reason",)
     search_fields = ("code", "name", "territory__name")
@@ -25,7 +39,7 @@ class TerritoryAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Boundary)
-class BoundaryAdmin(admin.ModelAdmin):
+class BoundaryAdmin(ReferenceDataAdmin):
     list_display = ("territory", "source")
     search_fields = ("territory__name", "territory__code")
     raw_id_fields = ("territory",)

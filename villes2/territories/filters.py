@@ -12,7 +12,7 @@ class TerritoryFilter(django_filters.Filter):
 class TerritoryFilterSet(django_filters.FilterSet):
     """Territory search: the `/territoires/recherche/` list and the territory picker."""
 
-    q = django_filters.CharFilter(label=_("Name or code"), method="filter_q")
+    q = django_filters.CharFilter(label=_("Name or code"), method="filter_q", max_length=120)
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=TerritoryKind.choices, empty_label=_("All kinds")
     )

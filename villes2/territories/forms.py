@@ -5,17 +5,16 @@ the user types and fills the field with the canonical label "Name — kind code"
 `TerritoryField` parses back. Ambiguous input gets a French error naming the candidates.
 """
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Territory, TerritoryKind
+from .models import Territory
+from .selectors import territory_resolve
 
-LABEL_PATTERN = re.compile(r"—\s*(?P<kind>[a-z-]+)\s+(?P<code>[0-9A-Z-]+)\s*$")
-KIND_CODE_PATTERN = re.compile(r"^(?P<kind>[a-z-]+)[:/ ](?P<code>[0-9A-Za-z-]+)$")
+MAX_LENGTH = 120
 
 
 class TerritoryPickerWidget(forms.TextInput):
@@ -27,17 +26,14 @@ class TerritoryPickerWidget(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["suggest_url"] = reverse_lazy("territories:search")
+        context["widget"]["suggest_url"] = reverse_lazy("territories:suggest")
         context["widget"]["kinds"] = self.kinds
         return context
 
     def format_value(self, value):
+        # Only an initial value is a Territory; typed text is shown back as typed.
         if isinstance(value, Territory):
             return value.label
-        if isinstance(value, int | str) and str(value).isdigit() and len(str(value)) < 9:
-            territory = Territory.objects.filter(pk=value).first()
-            if territory is not None:
-                return territory.label
         return super().format_value(value)
 
 
@@ -48,6 +44,7 @@ class TerritoryField(forms.Field):
     default_error_messages = {
         "unknown": _("No territory matches “%(value)s”."),
         "ambiguous": _("“%(value)s” matches several territories: %(candidates)s. Choose one."),
+        "too_long": _("Type at most %(max)d characters."),
     }
 
     def __init__(self, *, kinds: list[str] | None = None, **kwargs):
@@ -62,17 +59,12 @@ class TerritoryField(forms.Field):
         if isinstance(value, Territory):
             return value
         text = str(value).strip()
-        queryset = Territory.objects.all()
-        if self.kinds:
-            queryset = queryset.filter(kind__in=self.kinds)
-        match = LABEL_PATTERN.search(text) or KIND_CODE_PATTERN.match(text)
-        if match and match["kind"] in TerritoryKind.values:
-            found = queryset.filter(kind=match["kind"], code=match["code"].upper())
-        else:
-            found = queryset.filter(code=text.upper())
-            if not found.exists():
-                found = queryset.search(text).filter(search_rank__lte=1)
-        candidates = list(found[:6])
+        ProhibitNullCharactersValidator()(text)  # before any query: PostgreSQL refuses NUL
+        if len(text) > MAX_LENGTH:
+            raise ValidationError(
+                self.error_messages["too_long"], code="too_long", params={"max": MAX_LENGTH}
+            )
+        candidates = territory_resolve(text, kinds=self.kinds)
         if not candidates:
             raise ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"value": text}

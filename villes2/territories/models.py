@@ -87,15 +87,20 @@ class Territory(models.Model):
         return f"{self.name} — {self.kind} {self.code}"
 
 
+class AliasReason(models.TextChoices):
+    """Why another code designates a current territory."""
+
+    OLD_CODE = "ancien-code", _("Former code (merged commune)")
+    DELEGATED = "commune-deleguee", _("Commune déléguée")
+    ASSOCIATED = "commune-associee", _("Commune associée")
+    ARRONDISSEMENT = "arrondissement-municipal", _("Municipal arrondissement")
+
+
 class TerritoryAlias(models.Model):
     """Another code that designates a current territory: a merged commune's old INSEE
     code, a commune déléguée or associée, a municipal arrondissement."""
 
-    class Reason(models.TextChoices):
-        OLD_CODE = "ancien-code", _("Former code (merged commune)")
-        DELEGATED = "commune-deleguee", _("Commune déléguée")
-        ASSOCIATED = "commune-associee", _("Commune associée")
-        ARRONDISSEMENT = "arrondissement-municipal", _("Municipal arrondissement")
+    Reason = AliasReason
 
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200, blank=True)
@@ -111,7 +116,11 @@ class TerritoryAlias(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["code", "territory", "reason"], name="alias_unique_code_territory"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=AliasReason.values),
+                name="alias_reason_valid",
+            ),
         ]
         indexes = [models.Index(fields=["code"], name="alias_code_idx")]
 
@@ -207,6 +216,16 @@ class CountSubject(models.TextChoices):
     CONTRAT_PAYS = "contrat-pays", _("Pays contracts")
 
 
+# What each row of the note's table counts, besides ZUS (territories): schemes of these
+# kinds. "Sites ANRU" in 2007 are the sites of the first national programme (PNRU).
+COUNT_SUBJECT_SCHEME_KINDS = {
+    CountSubject.ANRU_SITES: (SchemeKind.ANRU_PNRU,),
+    CountSubject.CUCS: (SchemeKind.CUCS,),
+    CountSubject.CONTRAT_AGGLOMERATION: (SchemeKind.CONTRAT_AGGLOMERATION,),
+    CountSubject.CONTRAT_PAYS: (SchemeKind.CONTRAT_PAYS,),
+}
+
+
 class DeclaredCount(models.Model):
     """A count printed by a source (e.g. the founding note) for one area.
 
@@ -234,6 +253,9 @@ class DeclaredCount(models.Model):
         ordering = ["position", "subject", "area__code"]
         constraints = [
             models.UniqueConstraint(fields=["subject", "area"], name="declared_count_unique"),
+            models.CheckConstraint(
+                condition=Q(subject__in=CountSubject.values), name="declared_count_subject_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from .models import Territory
 
 
+MAX_WORDS = 8  # a name has fewer words; a longer query would only grow the SQL
+
+
 class TerritoryQuerySet(models.QuerySet):
     def of_kind(self, *kinds: str) -> TerritoryQuerySet:
         return self.filter(kind__in=kinds)
@@ -31,7 +34,7 @@ class TerritoryQuerySet(models.QuerySet):
 
         Ranked: exact code, exact name, name starting with the query, then by population.
         """
-        words = normalize_for_search(query).split()
+        words = normalize_for_search(query).split()[:MAX_WORDS]
         if not words:
             return self.none()
         code = query.strip().upper()
@@ -39,7 +42,7 @@ class TerritoryQuerySet(models.QuerySet):
         for word in words:
             by_name &= Q(search_name__contains=word)
         normalized = " ".join(words)
-        alias_model = self.model.aliases.rel.related_model
+        alias_model = self.model.aliases.rel.related_model  # TerritoryAlias (no import cycle)
         by_alias = Q(pk__in=alias_model.objects.filter(code=code).values("territory_id"))
         return (
             self.filter(by_name | Q(code=code) | by_alias)

@@ -1,6 +1,6 @@
 """Reading and checking the reference files shipped in `reference_data/` (see its SOURCES.md).
 
-Pure functions: they read files and return records, or raise `ReferenceDataError` listing
+Pure functions: they read files and return records, or raise `DataLoadError` listing
 every problem with its file and line. Nothing here touches the database; the loader in
 `services.py` writes only once every file has been read without error.
 """
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from villes2.core.loading import DataLoadError
 
-from .models import TerritoryAlias, TerritoryKind
+from .models import CountSubject, TerritoryAlias, TerritoryKind
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
 FOUNDING_DIR = Path(__file__).resolve().parent / "founding_data"
@@ -52,9 +52,6 @@ CODE_PATTERNS = {
 }
 
 Key = tuple[str, str]  # (kind, code)
-
-
-ReferenceDataError = DataLoadError
 
 
 @dataclass
@@ -195,7 +192,7 @@ def _required(row: dict[str, str], columns: tuple[str, ...], path, line, problem
 
 
 def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
-    """Read every reference file under `base`; raise `ReferenceDataError` on any problem."""
+    """Read every reference file under `base`; raise `DataLoadError` on any problem."""
     problems = _Problems(base)
     territories: dict[Key, TerritoryRecord] = {}
     aliases: list[AliasRecord] = []
@@ -251,7 +248,7 @@ def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
 
     boundaries = _read_boundaries(base / "geo", territories, problems)
     if problems.items:
-        raise ReferenceDataError(problems.items)
+        raise DataLoadError(problems.items)
     _sum_populations(territories)
     return ReferenceData(territories, aliases, boundaries)
 
@@ -545,8 +542,6 @@ def read_declared_counts(path: Path | None = None) -> list[DeclaredCountRecord]:
     problems = _Problems(path.parent)
     records = []
     columns = ("subject", "former_region", "count", "list_complete", "position", "source")
-    from .models import CountSubject
-
     for line, row in read_csv(path, columns, problems):
         if not _required(
             row, ("subject", "former_region", "count", "source"), path, line, problems
@@ -573,5 +568,5 @@ def read_declared_counts(path: Path | None = None) -> list[DeclaredCountRecord]:
             )
         )
     if problems.items:
-        raise ReferenceDataError(problems.items)
+        raise DataLoadError(problems.items)
     return records

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from villes2.core.registry import LinkedItem, LinkedSection
 
 from .models import (
+    COUNT_SUBJECT_SCHEME_KINDS,
     Boundary,
     CountSubject,
     DeclaredCount,
@@ -34,28 +36,84 @@ CONTENT_KINDS = [
 ]
 
 
+CODE_SHAPE = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+
+
+def territory_find(*, kind: str, code: str, for_page: bool = False) -> Territory | None:
+    """The territory of this kind and exact code, or None for an unknown kind or code.
+
+    `for_page` prefetches what its page shows: parents and other codes."""
+    if kind not in TerritoryKind.values or not CODE_SHAPE.match(code):
+        return None
+    queryset = Territory.objects.filter(kind=kind, code=code)
+    if for_page:
+        parents = Territory.objects.with_list_related().order_by("kind")
+        queryset = queryset.prefetch_related(Prefetch("parents", queryset=parents), "aliases")
+    return queryset.first()
+
+
 def territory_get(*, kind: str, code: str) -> Territory:
-    """The territory of this kind and code, or Http404 (unknown kind or code)."""
-    if kind not in TerritoryKind.values:
-        raise Http404
-    territory = (
-        Territory.objects.filter(kind=kind, code=code)
-        .prefetch_related(
-            Prefetch("parents", queryset=Territory.objects.with_list_related().order_by("kind"))
-        )
-        .first()
-    )
+    """The territory of this kind and code, or Http404."""
+    territory = territory_find(kind=kind, code=code)
     if territory is None:
         raise Http404
     return territory
 
 
+def territory_canonical(*, kind: str, code: str) -> Territory | None:
+    """The territory a non-canonical code designates: "2a004" for "2A004", or an old
+    commune code."""
+    if kind not in TerritoryKind.values or not CODE_SHAPE.match(code):
+        return None
+    if code != code.upper():
+        found = Territory.objects.filter(kind=kind, code=code.upper()).first()
+        if found is not None:
+            return found
+    return territory_for_alias(kind=kind, code=code)
+
+
 def territory_for_alias(*, kind: str, code: str) -> Territory | None:
-    """The current commune designated by an old or delegated code, if `kind` is commune."""
+    """The current commune designated by an old or delegated code, if `kind` is commune.
+
+    A few codes point to two communes (an old code reused as a commune associée):
+    the order by reason makes the answer stable (the old code wins).
+    """
     if kind != TerritoryKind.COMMUNE:
         return None
-    alias = TerritoryAlias.objects.filter(code=code).select_related("territory").first()
+    alias = (
+        TerritoryAlias.objects.filter(code=code.upper())
+        .select_related("territory")
+        .order_by("reason", "territory__code")
+        .first()
+    )
     return alias.territory if alias else None
+
+
+LABEL_PATTERN = re.compile(r"—\s*(?P<kind>[a-z-]+)\s+(?P<code>[0-9A-Za-z-]+)\s*$")
+KIND_CODE_PATTERN = re.compile(r"^(?P<kind>[a-z-]+)[:/ ](?P<code>[0-9A-Za-z-]+)$")
+
+
+def territory_resolve(text: str, *, kinds: list[str] | None = None) -> list[Territory]:
+    """The territories that typed text designates, best first (at most 6).
+
+    Accepts the picker's label ("Tours — commune 37261"), "kind code", a code of any kind
+    (including old and delegated commune codes), or an exact name (accents and case
+    ignored). More than one result means the text is ambiguous.
+    """
+    queryset = Territory.objects.all()
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    match = LABEL_PATTERN.search(text) or KIND_CODE_PATTERN.match(text)
+    if match and match["kind"] in TerritoryKind.values:
+        return list(queryset.filter(kind=match["kind"], code=match["code"].upper())[:6])
+    code = text.upper()
+    by_code = list(queryset.filter(code=code)[:6])
+    if by_code:
+        return by_code
+    by_alias = list(queryset.filter(aliases__code=code).distinct()[:6])
+    if by_alias:
+        return by_alias
+    return list(queryset.search(text).filter(search_rank__lte=1)[:6])
 
 
 # Kinds for which the reference data has populations.
@@ -205,7 +263,10 @@ def territory_table(areas: list[Territory]) -> list[TableRow]:
             if subject == CountSubject.ZUS:
                 computed = zus_counts.get(area.pk, 0)
             else:
-                computed = scheme_counts.get((subject, area.pk), 0)
+                computed = sum(
+                    scheme_counts.get((kind, area.pk), 0)
+                    for kind in COUNT_SUBJECT_SCHEME_KINDS.get(subject, ())
+                )
             entry = declared.get((subject, area.pk))
             cells.append(
                 TableCell(
@@ -307,8 +368,19 @@ def territory_map_layer(territory: Territory) -> dict:
     return boundaries_feature_collection(territory_map_shapes(territory), outline=territory)
 
 
-def territory_has_map(territory: Territory) -> bool:
-    return territory_map_shapes(territory).filter(boundary__isnull=False).exists()
+@dataclass(frozen=True)
+class MapState:
+    available: bool  # something to draw
+    shows_parts: bool  # parts (départements, communes) drawn, not only the outline
+
+
+def territory_map_state(territory: Territory) -> MapState:
+    drawn = set(
+        territory_map_shapes(territory)
+        .filter(boundary__isnull=False)
+        .values_list("pk", flat=True)[:2]
+    )
+    return MapState(available=bool(drawn), shows_parts=bool(drawn - {territory.pk}))
 
 
 def territory_map_shapes(territory: Territory):

@@ -9,16 +9,14 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.db.models import Q
 
-from villes2.core.loading import LoadReport
+from villes2.core.loading import DataLoadError, LoadReport
 from villes2.core.text import normalize_for_search
 
 from .models import Boundary, DeclaredCount, Territory, TerritoryAlias, TerritoryKind
 from .reference_data import (
     REFERENCE_DIR,
-    DeclaredCountRecord,
     Key,
     ReferenceData,
-    ReferenceDataError,
     TerritoryRecord,
     read_declared_counts,
     read_reference_data,
@@ -35,7 +33,7 @@ TERRITORY_FIELDS = [
 def reference_data_load(*, report: LoadReport, reference_dir: Path = REFERENCE_DIR) -> None:
     """Load every territory of France, aliases and boundaries; idempotent.
 
-    Reads and checks every file first (any problem raises `ReferenceDataError` before a
+    Reads and checks every file first (any problem raises `DataLoadError` before a
     single write), then upserts by (kind, code). Territories absent from the files are
     kept: staff may have linked content to them.
     """
@@ -208,22 +206,20 @@ def _sync_boundaries(data: ReferenceData, ids: dict, report: LoadReport) -> None
     report.add("contours", "updated", len(to_update))
 
 
-def declared_counts_load(
-    *,
-    report: LoadReport,
-    records: list[DeclaredCountRecord] | None = None,
-    reference_dir: Path | None = None,
-) -> None:
+def declared_counts_load(*, report: LoadReport, reference_dir: Path | None = None) -> None:
     """Load the note's territory table as declared counts; idempotent.
+
+    Founding data ships with the code: `reference_dir` (the reference files) does not
+    change where it is read from.
 
     On rows that exist, only the figure, its source and the row order follow the file:
     whether the list is complete is the staff's call, made in the back office.
     """
-    records = records if records is not None else read_declared_counts()
+    records = read_declared_counts()
     areas = {t.code: t for t in Territory.objects.filter(kind=TerritoryKind.FORMER_REGION)}
     unknown = sorted({r.area_code for r in records} - set(areas))
     if unknown:
-        raise ReferenceDataError(
+        raise DataLoadError(
             [f"territory_table.csv : ancienne région inconnue {code}" for code in unknown]
         )
     with transaction.atomic():

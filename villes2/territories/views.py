@@ -8,9 +8,10 @@ from villes2.core.registry import registry
 from . import selectors
 from .filters import TerritoryFilterSet
 from .forms import TerritoryGoForm
-from .models import Territory, TerritoryKind
+from .models import Territory
 
 SEARCH_PAGE_SIZE = 25
+SUGGESTIONS = 10
 CONTENT_PAGE_SIZE = 50
 
 
@@ -37,24 +38,35 @@ def centre_geojson(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """Territory search page; with htmx (the picker), only the list of suggestions."""
-    data = request.GET.copy()
-    if data.get("field"):  # the picker sends its own field name: read the query from it
-        data["q"] = data.get(data["field"], "")
-    filterset = TerritoryFilterSet(data, queryset=Territory.objects.with_list_related())
-    has_query = any(data.get(name) for name in ("q", "within"))
-    results = filterset.qs if filterset.is_valid() and has_query else Territory.objects.none()
-    if request.headers.get("HX-Request"):
-        return render(
-            request,
-            "territories/partials/suggestions.html",
-            {"results": results[:10], "listbox_id": request.GET.get("listbox", "")},
-        )
+    """Territory search page (no JavaScript needed)."""
+    filterset = TerritoryFilterSet(request.GET, queryset=Territory.objects.with_list_related())
+    has_query = filterset.is_valid() and any(
+        filterset.form.cleaned_data.get(name) for name in ("q", "within")
+    )
+    results = filterset.qs if has_query else Territory.objects.none()
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "territories/search.html",
         {"filterset": filterset, "page": page, "has_query": has_query},
+    )
+
+
+@require_GET
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The picker's suggestions (htmx fragment). The picker sends its own field name in
+    `field`, the text under that name, and optionally the one kind it accepts."""
+    text = request.GET.get(request.GET.get("field") or "q", "")
+    filterset = TerritoryFilterSet(
+        {"q": text, "kind": request.GET.get("kind", "")},
+        queryset=Territory.objects.with_list_related(),
+    )
+    valid = filterset.is_valid() and filterset.form.cleaned_data.get("q")
+    results = filterset.qs[:SUGGESTIONS] if valid else []
+    return render(
+        request,
+        "territories/partials/suggestions.html",
+        {"results": results, "listbox_id": request.GET.get("listbox", "")},
     )
 
 
@@ -69,13 +81,13 @@ def go(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
-    try:
-        territory = selectors.territory_get(kind=kind, code=code)
-    except Http404:
-        current = selectors.territory_for_alias(kind=kind, code=code)
-        if current is None:
-            raise
-        return redirect(current, permanent=True)
+    territory = selectors.territory_find(kind=kind, code=code, for_page=True)
+    if territory is None:
+        # An old commune code or a lower-case code: send to the current page, or 404.
+        canonical = selectors.territory_canonical(kind=kind, code=code)
+        if canonical is None:
+            raise Http404
+        return redirect(canonical, permanent=True)
     groups = selectors.territory_content_groups(territory)
     shown_group = next(
         (group for group in groups if group.kind == request.GET.get("contenu")),
@@ -91,14 +103,11 @@ def detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         "territories/detail.html",
         {
             "territory": territory,
-            "parents": territory.parents.all(),
             "groups": groups,
             "shown_group": shown_group,
             "contents": contents,
             "linked_sections": list(registry.linked_sections(territory)),
-            "has_map": selectors.territory_has_map(territory),
-            "map_shows_parts": territory.kind in selectors.MAP_PARTS_KIND,
-            "aliases": territory.aliases.all() if kind == TerritoryKind.COMMUNE else [],
+            "map": selectors.territory_map_state(territory),
         },
     )
 

@@ -40,3 +40,11 @@ def test_staff_role_can_reach_the_scheme_admin_but_partner_cannot(client, django
     client.force_login(partner)
     assert client.get("/gestion/territories/scheme/add/").status_code == 403
     assert client.get("/gestion/territories/territory/").status_code == 403
+
+
+def test_reference_territories_are_read_only_even_for_direction(client, django_user_model):
+    director = django_user_model.objects.create_user("direction", password="x", is_staff=True)
+    director.groups.add(Group.objects.get(name=roles.DIRECTION))
+    client.force_login(director)
+    assert client.get("/gestion/territories/territory/").status_code == 200
+    assert client.get("/gestion/territories/territory/add/").status_code == 403

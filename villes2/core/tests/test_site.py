@@ -122,3 +122,14 @@ def test_postgresql_from_database_url():
     db = database_settings("postgres://postgres@127.0.0.1:5432/villes2")
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["NAME"] == "villes2" and db["CONN_HEALTH_CHECKS"] is True
+
+
+def test_pages_answer_a_french_503_when_the_database_is_down(client):
+    with mock.patch(
+        "villes2.territories.selectors.centre_former_regions",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.get("/territoires/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "Service momentanément indisponible" in response.content.decode()

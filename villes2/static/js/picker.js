@@ -24,7 +24,11 @@
     function choose(item) { input.value = item.dataset.value; open(false); input.focus(); }
     root.addEventListener("htmx:afterSwap", function () {
       var count = options().length;
-      open(count > 0);
+      // New suggestions: nothing is highlighted until the user moves with the arrows.
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      input.setAttribute("aria-expanded", count > 0 ? "true" : "false");
+      if (!input.value.trim()) { status.textContent = ""; return; }
       status.textContent = count > 1 ? root.dataset.countMany.replace("%s", count)
         : count === 1 ? root.dataset.countOne : root.dataset.noneText;
     });

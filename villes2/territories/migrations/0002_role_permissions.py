@@ -1,6 +1,7 @@
 """Territory permissions for the staff roles: the director, the project officers and the
 documentalist keep schemes and declared counts up to date; everyone on staff can view.
-Territories themselves come from the reference data: staff may correct them, not delete."""
+Territories themselves come from the reference data (corrected in its files, reloaded by
+load_reference_data): nobody edits them in the back office."""
 
 from django.db import migrations
 
@@ -22,7 +23,7 @@ def grant(apps, schema_editor):
         apps,
         "territories",
         {
-            DIRECTION: [*VIEW, *EDIT_SCHEMES, "change_territory", "add_territory"],
+            DIRECTION: [*VIEW, *EDIT_SCHEMES],
             PROJECT_OFFICER: [*VIEW, *EDIT_SCHEMES],
             DOCUMENTALIST: [*VIEW, *EDIT_SCHEMES],
             ASSISTANT: VIEW,

@@ -46,13 +46,13 @@ def test_search_within_a_territory(territories):
         {"q": "saint", "kind": "commune", "within": "departement 37"},
         queryset=Territory.objects.all(),
     ).qs
-    assert results.count() > 10
+    assert results.count() == 34
     assert all(t.code.startswith("37") for t in results)
 
 
 def test_htmx_suggestions_fragment(client, territories):
     response = client.get(
-        reverse("territories:search"),
+        reverse("territories:suggest"),
         {"field": "territoire", "territoire": "Tours", "listbox": "id_territoire-listbox"},
         headers={"HX-Request": "true"},
     )
@@ -68,3 +68,54 @@ def test_go_redirects_or_explains(client, territories):
     response = client.get(reverse("territories:go"), {"territoire": "Saint-Martin"})
     assert response.status_code == 400
     assert "plusieurs territoires" in response.content.decode()
+
+
+def test_suggestions_for_a_filter_field_use_its_text_as_query(client, territories):
+    response = client.get(
+        reverse("territories:suggest"),
+        {"field": "within", "within": "Indre", "listbox": "l"},
+        headers={"HX-Request": "true"},
+    )
+    assert 'data-value="Indre — departement 36"' in response.content.decode()
+
+
+def test_suggestions_restricted_to_one_kind(client, territories):
+    response = client.get(
+        reverse("territories:suggest"), {"field": "t", "t": "Tours", "kind": "epci"}
+    )
+    content = response.content.decode()
+    assert "epci 243700754" in content and "commune 37261" not in content
+
+
+def test_typed_text_is_shown_back_as_typed(client, territories):
+    response = client.get(reverse("territories:go"), {"territoire": "12345"})
+    assert response.status_code == 400
+    assert 'value="12345"' in response.content.decode()
+    response = client.get(reverse("territories:search"), {"q": "saint", "within": "37"})
+    assert 'value="37"' in response.content.decode()
+
+
+def test_old_and_arrondissement_codes_resolve(territories):
+    assert TerritoryField().clean("01003").code == "01165"
+    assert TerritoryField().clean("75101").code == "75056"
+
+
+@pytest.mark.parametrize("text", ["x" * 121, "saint " * 1200, "Tours\x00"])
+def test_oversized_or_binary_input_is_refused_in_french(client, territories, text):
+    response = client.get(reverse("territories:go"), {"territoire": text})
+    assert response.status_code == 400
+    form = TerritoryGoForm({"territoire": text})
+    assert not form.is_valid()
+
+
+def test_long_search_queries_are_refused_not_crashing(client, territories):
+    response = client.get(reverse("territories:search"), {"q": "saint " * 1200})
+    assert response.status_code == 200
+    assert response.context["has_query"] is False
+    assert "120" in response.content.decode()
+
+
+def test_blank_query_is_no_query(client, territories):
+    response = client.get(reverse("territories:search"), {"q": "   "})
+    assert response.context["has_query"] is False
+    assert response.context["page"].paginator.count == 0
