@@ -1,8 +1,10 @@
 """Settings shared by every environment. Environment variables: see `.env.example`."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -39,6 +41,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "villes2.core.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -150,6 +153,26 @@ VILLES2_FORMER_REGIONS = ("24", "54")
 # Set a URL template such as "https://tiles.example.org/{z}/{x}/{y}.png" to add a background.
 VILLES2_MAP_TILE_URL = env("MAP_TILE_URL", default="")
 VILLES2_MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+
+# Content Security Policy, the second layer against injected content (RELIABILITY.md):
+# scripts, styles, data and images from this site only (plus the tile server, if any).
+# Styles allow inline attributes: Leaflet and the admin set element styles.
+_TILE_ORIGIN = urlsplit(VILLES2_MAP_TILE_URL.replace("{s}", "a"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"]
+        + ([f"{_TILE_ORIGIN.scheme}://{_TILE_ORIGIN.netloc}"] if _TILE_ORIGIN.netloc else []),
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 # Legal notice (mentions légales) of whoever runs this instance. The defaults are what the
 # founding note says of the association; an operator sets the rest (empty lines are hidden).
 VILLES2_LEGAL = {

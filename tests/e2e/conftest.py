@@ -187,7 +187,8 @@ def new_page(browser, live_site):
     """Factory of pages in fresh contexts (`new_page(java_script_enabled=False)`).
 
     Every request is recorded; at teardown the test fails if one went to a host other than
-    127.0.0.1 or if a page raised an uncaught JavaScript error.
+    127.0.0.1, if a page raised an uncaught JavaScript error, or if the browser blocked
+    something under the Content Security Policy.
     """
     contexts = []
     requests: list[str] = []
@@ -202,6 +203,14 @@ def new_page(browser, live_site):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         return page
 
     yield make
@@ -210,7 +219,7 @@ def new_page(browser, live_site):
         context.close()
     foreign = sorted({url for url in requests if not _is_local(url)})
     assert not foreign, "requests to hosts other than 127.0.0.1:\n" + "\n".join(foreign)
-    assert not errors, "uncaught JavaScript errors:\n" + "\n".join(errors)
+    assert not errors, "JavaScript errors or CSP violations:\n" + "\n".join(errors)
 
 
 @pytest.fixture

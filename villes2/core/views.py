@@ -2,14 +2,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .missions import MISSIONS
 from .registry import registry
 from .selectors import database_is_available
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     sections = {item.key: item for item in registry.navigation}
     missions = [
@@ -19,23 +19,23 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"missions": missions})
 
 
-@require_GET
+@require_safe
 def legal_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "core/legal_notice.html", {"legal": settings.VILLES2_LEGAL})
 
 
-@require_GET
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html", {"legal": settings.VILLES2_LEGAL})
 
 
-@require_GET
+@require_safe
 def personal_data(request: HttpRequest) -> HttpResponse:
     return render(request, "core/personal_data.html", {"legal": settings.VILLES2_LEGAL})
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for the load balancer: 200 when the database answers, 503 otherwise."""
     if database_is_available():

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from villes2.core.registry import registry
 
@@ -26,17 +26,17 @@ def _index(request: HttpRequest, go_form: TerritoryGoForm, status: int = 200) ->
     return render(request, "territories/index.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return _index(request, TerritoryGoForm())
 
 
-@require_GET
+@require_safe
 def centre_geojson(request: HttpRequest) -> JsonResponse:
     return JsonResponse(selectors.centre_map_layer(selectors.centre_former_regions()))
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Territory search page (no JavaScript needed)."""
     filterset = TerritoryFilterSet(request.GET, queryset=Territory.objects.with_list_related())
@@ -52,7 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def suggest(request: HttpRequest) -> HttpResponse:
     """The picker's suggestions (htmx fragment). The picker sends its own field name in
     `field`, the text under that name, and optionally the one kind it accepts."""
@@ -70,7 +70,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def go(request: HttpRequest) -> HttpResponse:
     """Resolve the picker's text to a territory page; otherwise explain why on the index."""
     form = TerritoryGoForm(request.GET)
@@ -79,7 +79,7 @@ def go(request: HttpRequest) -> HttpResponse:
     return _index(request, form, status=400)
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     territory = selectors.territory_find(kind=kind, code=code, for_page=True)
     if territory is None:
@@ -112,7 +112,7 @@ def detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def detail_geojson(request: HttpRequest, kind: str, code: str) -> JsonResponse:
     territory = selectors.territory_get(kind=kind, code=code)
     return JsonResponse(selectors.territory_map_layer(territory))

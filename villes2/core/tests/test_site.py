@@ -133,3 +133,18 @@ def test_pages_answer_a_french_503_when_the_database_is_down(client):
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
     assert "Service momentanément indisponible" in response.content.decode()
+
+
+def test_pages_carry_a_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    for directive in (
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in policy
+
+
+def test_head_requests_are_answered(client):
+    assert client.head("/").status_code == 200
