@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help run install install-dev test lint migrations-check deploy-check superuser \
-	backup clean
+	backup messages clean
 
 help:
 	@echo "make run               install, migrate, load reference data, serve on http://$(HOST):$(PORT)"
@@ -26,6 +26,7 @@ help:
 	@echo "make deploy-check      manage.py check --deploy with production settings"
 	@echo "make superuser         create a staff superuser"
 	@echo "make backup            back up the database (manage.py backup)"
+	@echo "make messages          update the fr/en catalogues from the code, then compile them"
 	@echo "make install[-dev]     (re)install into $(VENV) when dependencies changed"
 	@echo "make clean             remove $(VENV), caches and collected static files (never data)"
 
@@ -93,6 +94,12 @@ superuser: install
 
 backup: install
 	$(MANAGE) backup
+
+# The options CI uses to check the catalogues are current (.ci/run): keep them identical.
+messages: install
+	$(MANAGE) makemessages -l fr -l en --no-obsolete --no-location \
+		--ignore=.venv --ignore=var --ignore=tests
+	$(MANAGE) compilemessages --ignore=.venv
 
 # Keeps var/ (database, media, backups): only generated files go.
 clean:
