@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from villes2.actors import urls as actors_urls
 from villes2.core import views as core_views
 
 admin.site.site_header = _("Villes² — back office")
@@ -18,5 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("villes2.core.urls")),
     path("territoires/", include("villes2.territories.urls")),
+    path("annuaire/", include("villes2.actors.urls")),
+    path("", include((actors_urls.about_urlpatterns, "about"))),
     prefix_default_language=False,
 )

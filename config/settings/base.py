@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "villes2.core",
     "villes2.accounts",
     "villes2.territories",
+    "villes2.actors",
 ]
 
 MIDDLEWARE = [

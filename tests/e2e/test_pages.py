@@ -56,6 +56,16 @@ PAGES = [
     PublicPage("legal-notice", "/mentions-legales/"),
     PublicPage("accessibility", "/accessibilite/"),
     PublicPage("personal-data", "/donnees-personnelles/"),
+    PublicPage("centre", "/le-centre/"),
+    PublicPage("board", "/le-bureau/"),
+    PublicPage("board-2007", "/le-bureau/?date=2007-06-01"),
+    PublicPage("partners", "/partenaires/"),
+    PublicPage("annuaire", "/annuaire/"),
+    PublicPage("annuaire-networks", "/annuaire/?kind=reseau"),
+    PublicPage("annuaire-filter-error", "/annuaire/?territory=Xyzzy"),
+    PublicPage("annuaire-persons", "/annuaire/personnes/"),
+    PublicPage("annuaire-organisation", "/annuaire/organisations/ush-centre/"),
+    PublicPage("annuaire-person", "/annuaire/personnes/alain-baudin/"),
     PublicPage("not-found", "/territoires/commune/99999/", status=404),
 ]
 

@@ -10,3 +10,4 @@ class CoreConfig(AppConfig):
         from .registry import NavItem, registry
 
         registry.add_section(NavItem("home", _("Home"), "core:home", order=0))
+        registry.add_section(NavItem("centre", _("The centre"), "core:centre", order=10))

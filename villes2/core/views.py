@@ -4,19 +4,18 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .missions import MISSIONS
-from .registry import registry
-from .selectors import database_is_available
+from .selectors import database_is_available, missions_with_sections
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    sections = {item.key: item for item in registry.navigation}
-    missions = [
-        (mission, next((sections[key] for key in mission.sections if key in sections), None))
-        for mission in MISSIONS
-    ]
-    return render(request, "core/home.html", {"missions": missions})
+    return render(request, "core/home.html", {"missions": missions_with_sections()})
+
+
+@require_safe
+def centre(request: HttpRequest) -> HttpResponse:
+    """ "Le centre": history, status, missions, publics and means, from the founding note."""
+    return render(request, "core/centre.html", {"missions": missions_with_sections()})
 
 
 @require_safe

@@ -97,7 +97,7 @@ class ReferenceData:
     boundaries: list[BoundaryRecord]
 
 
-class _Problems:
+class FileProblems:
     def __init__(self, base: Path):
         self.base = base
         self.items: list[str] = []
@@ -113,7 +113,7 @@ class _Problems:
             return str(path)
 
 
-def _read_text(path: Path, problems: _Problems) -> str | None:
+def _read_text(path: Path, problems: FileProblems) -> str | None:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -131,7 +131,7 @@ def _read_text(path: Path, problems: _Problems) -> str | None:
 
 
 def read_csv(
-    path: Path, columns: tuple[str, ...], problems: _Problems
+    path: Path, columns: tuple[str, ...], problems: FileProblems
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) for each row; report missing columns and ragged rows."""
     text = _read_text(path, problems)
@@ -155,7 +155,7 @@ def read_csv(
 
 
 def _code(
-    kind: str, value: str, path: Path, line: int, problems: _Problems, column: str
+    kind: str, value: str, path: Path, line: int, problems: FileProblems, column: str
 ) -> str | None:
     if CODE_PATTERNS[kind].match(value):
         return value
@@ -167,7 +167,7 @@ def _code(
     return None
 
 
-def _integer(value: str, path: Path, line: int, problems: _Problems, column: str) -> int | None:
+def _integer(value: str, path: Path, line: int, problems: FileProblems, column: str) -> int | None:
     if value == "":
         return None
     try:
@@ -193,7 +193,7 @@ def _required(row: dict[str, str], columns: tuple[str, ...], path, line, problem
 
 def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
     """Read every reference file under `base`; raise `DataLoadError` on any problem."""
-    problems = _Problems(base)
+    problems = FileProblems(base)
     territories: dict[Key, TerritoryRecord] = {}
     aliases: list[AliasRecord] = []
     alias_lines: list[tuple[Path, int]] = []  # where each alias was read, for error reports
@@ -253,7 +253,7 @@ def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
     return ReferenceData(territories, aliases, boundaries)
 
 
-def _read_regions(admin: Path, add, problems: _Problems) -> None:
+def _read_regions(admin: Path, add, problems: FileProblems) -> None:
     path = admin / "regions.csv"
     for line, row in read_csv(path, ("code", "nom"), problems):
         if _required(row, ("code", "nom"), path, line, problems) and _code(
@@ -281,7 +281,7 @@ def _read_regions(admin: Path, add, problems: _Problems) -> None:
             add(record, path, line)
 
 
-def _read_departements(admin: Path, add, problems: _Problems) -> None:
+def _read_departements(admin: Path, add, problems: FileProblems) -> None:
     path = admin / "departements.csv"
     for line, row in read_csv(path, ("code", "nom", "region", "region_avant_2016_code"), problems):
         if not _required(row, ("code", "nom", "region"), path, line, problems):
@@ -303,7 +303,7 @@ def _read_departements(admin: Path, add, problems: _Problems) -> None:
         add(record, path, line)
 
 
-def _read_epci(admin: Path, add, problems: _Problems) -> None:
+def _read_epci(admin: Path, add, problems: FileProblems) -> None:
     path = admin / "epci.csv"
     for line, row in read_csv(
         path, ("siren", "nom", "type", "population_municipale", "departements"), problems
@@ -329,7 +329,7 @@ def _read_epci(admin: Path, add, problems: _Problems) -> None:
         add(record, path, line)
 
 
-def _read_communes(admin: Path, add, problems: _Problems, add_alias) -> None:
+def _read_communes(admin: Path, add, problems: FileProblems, add_alias) -> None:
     path = admin / "communes.csv"
     columns = ("code_insee", "nom", "type", "commune_parente", "departement", "population")
     for line, row in read_csv(path, (*columns, "epci_siren"), problems):
@@ -367,7 +367,7 @@ def _read_communes(admin: Path, add, problems: _Problems, add_alias) -> None:
         add(record, path, line)
 
 
-def _read_delegated_communes(admin: Path, problems: _Problems, add_alias) -> None:
+def _read_delegated_communes(admin: Path, problems: FileProblems, add_alias) -> None:
     path = admin / "communes_deleguees_associees.csv"
     reasons = {
         "commune-deleguee": TerritoryAlias.Reason.DELEGATED,
@@ -387,7 +387,7 @@ def _read_delegated_communes(admin: Path, problems: _Problems, add_alias) -> Non
         )
 
 
-def _read_old_codes(admin: Path, problems: _Problems, add_alias) -> None:
+def _read_old_codes(admin: Path, problems: FileProblems, add_alias) -> None:
     path = admin / "communes_anciens_codes.csv"
     for line, row in read_csv(path, ("ancien_code", "code_insee_actuel"), problems):
         if not _required(row, ("ancien_code", "code_insee_actuel"), path, line, problems):
@@ -398,7 +398,7 @@ def _read_old_codes(admin: Path, problems: _Problems, add_alias) -> None:
         )
 
 
-def _read_qpv(folder: Path, add, problems: _Problems) -> None:
+def _read_qpv(folder: Path, add, problems: FileProblems) -> None:
     communes_by_qpv: dict[str, list[str]] = {}
     path = folder / "qpv_2024_communes.csv"
     for line, row in read_csv(path, ("code_qp", "code_insee"), problems):
@@ -429,7 +429,7 @@ def _read_qpv(folder: Path, add, problems: _Problems) -> None:
         add(record, path, line)
 
 
-def _read_zus(folder: Path, add, problems: _Problems) -> None:
+def _read_zus(folder: Path, add, problems: FileProblems) -> None:
     path = folder / "zus_1996_centre_poitou_charentes.csv"
     zones: dict[str, tuple[int, TerritoryRecord]] = {}
     columns = ("zus_id", "code_insee", "libelle_zus", "intercommunale", "texte_decret", "remarque")
@@ -472,7 +472,7 @@ GEO_LAYERS = (
 
 
 def _read_boundaries(
-    folder: Path, territories: dict[Key, TerritoryRecord], problems: _Problems
+    folder: Path, territories: dict[Key, TerritoryRecord], problems: FileProblems
 ) -> list[BoundaryRecord]:
     boundaries = []
     for filename, kind, code_property in GEO_LAYERS:
@@ -539,7 +539,7 @@ class DeclaredCountRecord:
 def read_declared_counts(path: Path | None = None) -> list[DeclaredCountRecord]:
     """The note's territory table, as declared counts per former region."""
     path = path or FOUNDING_DIR / "territory_table.csv"
-    problems = _Problems(path.parent)
+    problems = FileProblems(path.parent)
     records = []
     columns = ("subject", "former_region", "count", "list_complete", "position", "source")
     for line, row in read_csv(path, columns, problems):

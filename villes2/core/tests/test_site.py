@@ -28,8 +28,8 @@ def test_home_presents_the_centre_and_its_six_missions(client):
 
 def test_navigation_shows_only_installed_sections(client):
     content = client.get("/").content.decode()
-    assert 'href="/territoires/"' in content
-    assert 'href="/annuaire/"' not in content and 'href="/agenda/"' not in content
+    assert 'href="/territoires/"' in content and 'href="/annuaire/"' in content
+    assert 'href="/agenda/"' not in content and 'href="/documents/"' not in content
 
 
 def test_english_is_served_under_en_without_a_language_cookie(client):

@@ -148,9 +148,9 @@ def test_geojson_layers(client, territories):
     ("url", "budget"),
     [
         ("/territoires/", 8),
-        ("/territoires/departement/37/", 8),
-        ("/territoires/commune/37261/", 8),
-        ("/territoires/zus/ZUS-28-05/", 6),
+        ("/territoires/departement/37/", 12),
+        ("/territoires/commune/37261/", 12),
+        ("/territoires/zus/ZUS-28-05/", 8),
         ("/territoires/recherche/?q=saint", 2),
         ("/territoires/recherche/?q=saint&kind=commune&within=departement+37&page=2", 3),
         ("/territoires/recherche/", 0),
@@ -163,7 +163,7 @@ def test_geojson_layers(client, territories):
         ("/mentions-legales/", 0),
         ("/accessibilite/", 0),
         ("/donnees-personnelles/", 0),
-        ("/en/territoires/commune/37261/", 8),
+        ("/en/territoires/commune/37261/", 12),
     ],
 )
 def test_query_budget(client, territories, django_assert_num_queries, url, budget):

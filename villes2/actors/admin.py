@@ -1,0 +1,74 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    Consent,
+    Mandate,
+    Membership,
+    NetworkMembership,
+    Organisation,
+    Person,
+    Tag,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("organisation", "person")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "acronym", "kind", "siren")
+    list_filter = ("kind",)
+    search_fields = ("name", "acronym", "search_text")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent", "territories", "themes")
+    readonly_fields = ("search_text",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.organisation_search_text_refresh(organisation=form.instance)
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ("last_name", "first_name", "job_title", "informed_on")
+    list_filter = ("informed_on",)
+    search_fields = ("last_name", "first_name", "search_text")
+    prepopulated_fields = {"slug": ("first_name", "last_name")}
+    autocomplete_fields = ("territories", "themes")
+    readonly_fields = ("search_text",)
+    inlines = [MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.person_search_text_refresh(person=form.instance)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Mandate)
+class MandateAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "office", "start_date", "end_date")
+    list_filter = ("office",)
+    autocomplete_fields = ("person",)
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(admin.ModelAdmin):
+    list_display = ("network", "organisation", "person", "start_date", "end_date")
+    autocomplete_fields = ("network", "organisation", "person")
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ("person", "purpose", "given_at", "withdrawn_at", "channel", "text_version")
+    list_filter = ("purpose",)
+    autocomplete_fields = ("person",)

@@ -1,0 +1,106 @@
+"""Reads for the directory: public views of persons, the board, territory links."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from villes2.core.registry import LinkedItem, LinkedSection
+
+from .models import (
+    OFFICE_ORDER,
+    Consent,
+    ConsentPurpose,
+    Mandate,
+    Organisation,
+    Person,
+    PublicField,
+    Tag,
+)
+
+LINKED_LIMIT = 20
+
+
+def person_public_fields(person: Person) -> set[str]:
+    """The fields the person consented to publish: those of their latest public-listing
+    consent, unless it was withdrawn (withdrawing never revives an older consent)."""
+    consent = (
+        Consent.objects.filter(person=person, purpose=ConsentPurpose.PUBLIC_LISTING)
+        .order_by("-given_at", "-pk")
+        .first()
+    )
+    return _published(consent)
+
+
+def _published(consent: Consent | None) -> set[str]:
+    if consent is None or consent.withdrawn_at is not None:
+        return set()
+    return {field for field in consent.fields if field in PublicField.values}
+
+
+def person_ids_publishing(field: str) -> set[int]:
+    """Ids of the persons whose consent in force publishes `field` (one query)."""
+    latest: dict[int, Consent] = {}
+    for consent in Consent.objects.filter(purpose=ConsentPurpose.PUBLIC_LISTING).order_by(
+        "given_at", "pk"
+    ):
+        latest[consent.person_id] = consent
+    return {person for person, consent in latest.items() if field in _published(consent)}
+
+
+def board_on(day: datetime.date) -> list[Mandate]:
+    """The board of the association on `day`, in the order of offices."""
+    mandates = Mandate.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day
+    ).select_related("person")
+    return sorted(mandates, key=lambda m: (OFFICE_ORDER.index(m.office), m.person.last_name))
+
+
+def board_dates() -> list[datetime.date]:
+    """Every date on which the board changed (a mandate started), most recent first."""
+    return sorted(set(Mandate.objects.values_list("start_date", flat=True)), reverse=True)
+
+
+def linked_actors_section(territory) -> LinkedSection | None:
+    """Provider for "linked to this territory": organisations and persons acting on the
+    territory or on a territory inside it."""
+    inside = Q(territories=territory) | Q(territories__ancestors=territory)
+    organisations = Organisation.objects.filter(inside).distinct().order_by("sort_name")
+    persons = Person.objects.filter(inside).distinct().order_by("sort_name")
+    items = [
+        LinkedItem(str(o), o.get_absolute_url(), o.get_kind_display())
+        for o in organisations[:LINKED_LIMIT]
+    ] + [LinkedItem(str(p), p.get_absolute_url(), p.job_title) for p in persons[:LINKED_LIMIT]]
+    if not items:
+        return None
+    return LinkedSection(
+        "actors",
+        _("Directory: organisations and persons"),
+        items,
+        organisations.count() + persons.count(),
+    )
+
+
+def partner_groups() -> list[tuple[str, list[Organisation]]]:
+    """The centre's partners, grouped by kind of organisation (one query)."""
+    groups: dict[str, list[Organisation]] = {}
+    labels: dict[str, str] = {}
+    for organisation in Organisation.objects.filter(is_partner=True).order_by("kind", "sort_name"):
+        groups.setdefault(organisation.kind, []).append(organisation)
+        labels[organisation.kind] = organisation.get_kind_display()
+    return [(labels[kind], organisations) for kind, organisations in groups.items()]
+
+
+def public_themes():
+    """Themes that may be shown: those of organisations, and those of persons who
+    published their themes."""
+    return (
+        Tag.objects.filter(
+            Q(organisations__isnull=False)
+            | Q(persons__in=person_ids_publishing(PublicField.THEMES))
+        )
+        .distinct()
+        .order_by("name")
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "actors"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("personnes/", views.persons, name="persons"),
+    path("organisations/<slug:slug>/", views.organisation, name="organisation"),
+    path("personnes/<slug:slug>/", views.person, name="person"),
+]
+
+# The "about" pages, at the root of the site (see config/urls.py).
+about_urlpatterns = [
+    path("le-bureau/", views.board, name="board"),
+    path("partenaires/", views.partners, name="partners"),
+]
