@@ -1,7 +1,12 @@
+import json
+import logging
+
 from django.contrib import admin
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import selectors, services
 from .models import (
     Consent,
     Mandate,
@@ -17,6 +22,9 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("organisation", "person")
+
+
+security_log = logging.getLogger("villes2.security")
 
 
 @admin.register(Organisation)
@@ -42,6 +50,22 @@ class PersonAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("territories", "themes")
     readonly_fields = ("search_text",)
     inlines = [MembershipInline]
+    actions = ["export_json"]
+
+    @admin.action(description=_("Export everything about these persons (JSON, GDPR)"))
+    def export_json(self, request, queryset):
+        exports = [selectors.person_export(person) for person in queryset]
+        security_log.info(
+            "personal data export user=%s persons=%s",
+            request.user.pk,
+            ",".join(str(person.pk) for person in queryset),
+        )
+        response = HttpResponse(
+            json.dumps(exports, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="villes2-personnes.json"'
+        return response
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
