@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
+import vobject
 from django.apps import apps
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
@@ -44,14 +45,20 @@ def _published(consent: Consent | None) -> set[str]:
     return {field for field in consent.fields if field in PublicField.values}
 
 
+def public_fields_by_person(person_ids=None) -> dict[int, set[str]]:
+    """Published fields of each person (of `person_ids`, or everyone), in one query."""
+    consents = Consent.objects.filter(purpose=ConsentPurpose.PUBLIC_LISTING)
+    if person_ids is not None:
+        consents = consents.filter(person_id__in=person_ids)
+    latest: dict[int, Consent] = {}
+    for consent in consents.order_by("given_at", "pk"):
+        latest[consent.person_id] = consent
+    return {person: _published(consent) for person, consent in latest.items()}
+
+
 def person_ids_publishing(field: str) -> set[int]:
     """Ids of the persons whose consent in force publishes `field` (one query)."""
-    latest: dict[int, Consent] = {}
-    for consent in Consent.objects.filter(purpose=ConsentPurpose.PUBLIC_LISTING).order_by(
-        "given_at", "pk"
-    ):
-        latest[consent.person_id] = consent
-    return {person for person, consent in latest.items() if field in _published(consent)}
+    return {person for person, fields in public_fields_by_person().items() if field in fields}
 
 
 def board_on(day: datetime.date) -> list[Mandate]:
@@ -133,3 +140,43 @@ def person_export(person: Person) -> dict:
     for label, rows in _rows_referencing_person(person):
         export["related"].setdefault(label, []).extend(serializers.serialize("python", rows))
     return json.loads(json.dumps(export, cls=DjangoJSONEncoder))
+
+
+def persons_vcard(persons, public_fields: dict[int, set[str]], base_url: str) -> str:
+    """vCard 3.0 of persons holding only what the public may see: name, public job title,
+    organisations, the page's address, and the fields each consented to publish."""
+    cards = []
+    for person in persons:
+        fields = public_fields.get(person.pk, set())
+        card = vobject.vCard()
+        card.add("fn").value = str(person)
+        card.add("n").value = vobject.vcard.Name(family=person.last_name, given=person.first_name)
+        if person.job_title:
+            card.add("title").value = person.job_title
+        organisations = [m.organisation.name for m in person.memberships.all()]
+        if organisations:
+            card.add("org").value = organisations[:1]
+        if PublicField.EMAIL in fields and person.email:
+            card.add("email").value = person.email
+        if PublicField.PHONE in fields and person.phone:
+            card.add("tel").value = person.phone
+        if PublicField.ADDRESS in fields and person.address:
+            card.add("label").value = person.address
+        if PublicField.BIOGRAPHY in fields and person.biography:
+            card.add("note").value = person.biography
+        card.add("url").value = base_url + person.get_absolute_url()
+        cards.append(card.serialize())
+    return "".join(cards)
+
+
+def organisation_vcard(organisation: Organisation, base_url: str) -> str:
+    card = vobject.vCard()
+    card.add("fn").value = organisation.name
+    card.add("n").value = vobject.vcard.Name(family=organisation.name)
+    card.add("org").value = [organisation.name]
+    if organisation.website:
+        card.add("url").value = organisation.website
+    if organisation.address:
+        card.add("label").value = organisation.address
+    card.add("source").value = base_url + organisation.get_absolute_url()
+    return card.serialize()

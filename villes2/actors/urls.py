@@ -6,6 +6,11 @@ app_name = "actors"
 urlpatterns = [
     path("", views.index, name="index"),
     path("personnes/", views.persons, name="persons"),
+    path("personnes/annuaire.vcf", views.persons_vcard, name="persons_vcard"),
+    path("personnes/<slug:slug>/vcard.vcf", views.person_vcard, name="person_vcard"),
+    path(
+        "organisations/<slug:slug>/vcard.vcf", views.organisation_vcard, name="organisation_vcard"
+    ),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("personnes/<slug:slug>/", views.person, name="person"),
 ]

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -10,6 +11,7 @@ from .forms import BoardDateForm
 from .models import Membership, NetworkMembership, Organisation, Person
 
 PAGE_SIZE = 25
+VCARD_LIMIT = 500  # a selection export, not a bulk dump of the directory
 
 
 def _list(request, filterset_class, queryset, template):
@@ -26,12 +28,15 @@ def index(request):
     return _list(request, OrganisationFilterSet, queryset, "actors/organisation_list.html")
 
 
-@require_safe
-def persons(request):
-    queryset = Person.objects.prefetch_related(
+def _persons_with_roles():
+    return Person.objects.prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
     ).order_by("sort_name", "pk")
-    return _list(request, PersonFilterSet, queryset, "actors/person_list.html")
+
+
+@require_safe
+def persons(request):
+    return _list(request, PersonFilterSet, _persons_with_roles(), "actors/person_list.html")
 
 
 @require_safe
@@ -88,3 +93,34 @@ def board(request):
 @require_safe
 def partners(request):
     return render(request, "actors/partners.html", {"groups": selectors.partner_groups()})
+
+
+def _vcard_response(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def person_vcard(request, slug):
+    person = get_object_or_404(_persons_with_roles(), slug=slug)
+    fields = selectors.public_fields_by_person([person.pk])
+    base = request.build_absolute_uri("/").rstrip("/")
+    return _vcard_response(selectors.persons_vcard([person], fields, base), f"{slug}.vcf")
+
+
+@require_safe
+def persons_vcard(request):
+    """The persons of the list as filtered, in one vCard file (public fields only)."""
+    filterset = PersonFilterSet(request.GET, queryset=_persons_with_roles())
+    persons = list(filterset.qs.distinct()[:VCARD_LIMIT]) if filterset.is_valid() else []
+    fields = selectors.public_fields_by_person([person.pk for person in persons])
+    base = request.build_absolute_uri("/").rstrip("/")
+    return _vcard_response(selectors.persons_vcard(persons, fields, base), "annuaire.vcf")
+
+
+@require_safe
+def organisation_vcard(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    base = request.build_absolute_uri("/").rstrip("/")
+    return _vcard_response(selectors.organisation_vcard(organisation, base), f"{slug}.vcf")

@@ -34,7 +34,7 @@ COMBINATIONS = 30
 
 def _combinations() -> list[tuple[frozenset[str], bool]]:
     """30 distinct (published fields, withdrawn) pairs, the empty and full sets included."""
-    rng = random.Random(SEED)  # noqa: S311 (reproducible test data, not cryptography)
+    rng = random.Random(SEED)
     cases = [(frozenset(), False), (frozenset(FIELDS), False), (frozenset(FIELDS), True)]
     while len(cases) < COMBINATIONS:
         fields = frozenset(field for field in FIELDS if rng.random() < 0.5)
