@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from villes2.core.admin import ConcurrentEditAdminMixin
+
 from . import selectors, services
 from .models import (
     Consent,
@@ -28,7 +30,7 @@ security_log = logging.getLogger("villes2.security")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "acronym", "kind", "siren")
     list_filter = ("kind",)
     search_fields = ("name", "acronym", "search_text")
@@ -42,7 +44,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("last_name", "first_name", "job_title", "informed_on")
     list_filter = ("informed_on",)
     search_fields = ("last_name", "first_name", "search_text")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from villes2.core.models import Versioned
 from villes2.territories.models import Territory
 
 from .querysets import OrganisationQuerySet, PersonQuerySet
@@ -44,7 +45,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """An organisation of urban policy: local authority, State service, landlord,
     association, network (networks are organisations of kind "réseau")…"""
 
@@ -109,7 +110,7 @@ class PublicField(models.TextChoices):
     BIOGRAPHY = "biography", _("Presentation")
 
 
-class Person(models.Model):
+class Person(Versioned):
     """A person of the directory. Private by default: the public sees a person only
     through their public roles in organisations, plus the fields they consented to
     publish (`Consent`, purpose "public listing")."""
