@@ -46,7 +46,7 @@ def test_a_stale_form_is_refused_and_the_first_save_kept(client, django_user_mod
     client.force_login(second)  # opened the form at version 1, saves after the first
     response = client.post(url, _form_data(organisation, "Omega", 1))
     assert response.status_code == 200
-    assert "Someone else saved this record" in response.content.decode()
+    assert "a enregistré cette fiche pendant que vous la modifiiez" in response.content.decode()
     organisation.refresh_from_db()
     assert (organisation.name, organisation.version) == ("Oméga (association)", 2)
     assert organisation.history.count() == 2  # creation and the first edit only
