@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from villes2.territories.filters import TerritoryFilter
@@ -36,11 +37,8 @@ class _DirectoryFilterSet(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_territory(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=queryset.model.objects.filter(territories=value).values("pk")
-        ) | queryset.filter(
-            pk__in=queryset.model.objects.filter(territories__ancestors=value).values("pk")
-        )
+        # The territory itself or one inside it (the views make the list distinct).
+        return queryset.filter(Q(territories=value) | Q(territories__ancestors=value))
 
 
 class OrganisationFilterSet(_DirectoryFilterSet):

@@ -13,6 +13,7 @@ from villes2.actors.models import (
     Person,
     Tag,
 )
+from villes2.core.testing import m2m
 from villes2.core.text import normalize_for_search
 
 TEST_SOURCE = "Données de test (synthétiques)"
@@ -41,15 +42,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         lambda organisation: normalize_for_search(f"{organisation.name} {organisation.acronym}")
     )
 
-    @factory.post_generation
-    def territories(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.territories.add(*extracted)
+    territories = m2m("territories")
 
-    @factory.post_generation
-    def themes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.themes.add(*extracted)
+    themes = m2m("themes")
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -68,15 +63,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
         )
     )
 
-    @factory.post_generation
-    def territories(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.territories.add(*extracted)
+    territories = m2m("territories")
 
-    @factory.post_generation
-    def themes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.themes.add(*extracted)
+    themes = m2m("themes")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,6 @@
 import factory
 
+from villes2.core.testing import m2m
 from villes2.core.text import normalize_for_search
 from villes2.territories.models import Scheme, SchemeKind, Territory, TerritoryKind
 
@@ -26,7 +27,4 @@ class SchemeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"CUCS de test {n}")
     source = "Données de test (synthétiques)"
 
-    @factory.post_generation
-    def territories(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.territories.add(*extracted)
+    territories = m2m("territories")
