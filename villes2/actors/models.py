@@ -1,7 +1,12 @@
+import calendar
+import datetime
+
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -133,6 +138,21 @@ class Person(Versioned):
         blank=True,
         help_text=_("GDPR art. 14: when the person was told they are in the directory."),
     )
+    processing_restricted = models.BooleanField(
+        _("processing restricted"),
+        default=False,
+        help_text=_(
+            "GDPR art. 18 or 21: the entry is kept but shown nowhere public and used for "
+            "no mailing until the restriction is lifted."
+        ),
+    )
+    last_contact_on = models.DateField(
+        _("last contact on"),
+        null=True,
+        blank=True,
+        help_text=_("The retention period of inactive contacts runs from this date."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     # "last first", lower-case and accent-free, for a French alphabetical order.
@@ -297,3 +317,231 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_purpose_display()}"
+
+
+def one_month_after(day: datetime.date) -> datetime.date:
+    """The same day of the next month, or its last day (31 January → 28/29 February):
+    the GDPR's one-month answer period (art. 12.3)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+class RightKind(models.TextChoices):
+    ACCESS = "acces", _("Access (art. 15)")
+    RECTIFICATION = "rectification", _("Rectification (art. 16)")
+    ERASURE = "effacement", _("Erasure (art. 17)")
+    RESTRICTION = "limitation", _("Restriction of processing (art. 18)")
+    PORTABILITY = "portabilite", _("Portability (art. 20)")
+    OBJECTION = "opposition", _("Objection (art. 21)")
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "recue", _("Received")
+    IN_PROGRESS = "en-cours", _("In progress")
+    DONE = "traitee", _("Answered")
+    REFUSED = "refusee", _("Refused (with reasons)")
+
+
+OPEN_STATUSES = (RequestStatus.RECEIVED, RequestStatus.IN_PROGRESS)
+
+
+class RequestChannel(models.TextChoices):
+    WEB = "formulaire", _("Form on the site")
+    EMAIL = "courriel", _("E-mail")
+    POST = "courrier", _("Post")
+    PHONE = "telephone", _("Phone")
+    IN_PERSON = "en-personne", _("In person")
+
+
+class RightsRequest(models.Model):
+    """A data-protection rights request, answered within one month of receipt
+    (`due_on`; up to three months when extended, telling the person why)."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rights_requests",
+        verbose_name=_("person concerned"),
+    )
+    kind = models.CharField(_("right"), max_length=20, choices=RightKind.choices)
+    requester_name = models.CharField(_("requester's name"), max_length=200, blank=True)
+    requester_email = models.EmailField(_("requester's e-mail"), blank=True)
+    message = models.TextField(_("request"), blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=RequestChannel.choices)
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    due_on = models.DateField(
+        _("answer due on"), blank=True, help_text=_("One month after receipt unless extended.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
+    )
+    closed_on = models.DateField(_("answered on"), null=True, blank=True)
+    response = models.TextField(_("answer"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    class Meta:
+        verbose_name = _("rights request")
+        verbose_name_plural = _("rights requests")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=RightKind.values), name="rights_request_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RequestStatus.values), name="rights_request_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("received_on")), name="rights_request_due_after_receipt"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("received_on")),
+                name="rights_request_closed_after_receipt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.received_on:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.due_on is None and self.received_on is not None:
+            self.due_on = one_month_after(self.received_on)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in OPEN_STATUSES and self.due_on < timezone.localdate()
+
+
+class ErasureReason(models.TextChoices):
+    REQUEST = "demande", _("Request of the person")
+    RETENTION = "conservation", _("End of the retention period")
+    STAFF = "equipe", _("Decision of the staff")
+
+
+class Erasure(models.Model):
+    """The trace of an erasure: when, why and anonymous counts of what was removed.
+    Holds nothing that identifies the person (see `ErasedIdentity`)."""
+
+    erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=20, choices=ErasureReason.choices)
+    request = models.ForeignKey(
+        RightsRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="erasures",
+        verbose_name=_("rights request"),
+    )
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    counts = models.JSONField(_("rows removed or anonymised, by table"), default=dict)
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["-erased_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ErasureReason.values), name="erasure_reason_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} — {self.erased_at:%d/%m/%Y}"
+
+
+class ErasedIdentity(models.Model):
+    """A keyed hash (HMAC-SHA256) of an erased person's e-mail or of their name in an
+    organisation: an import holding the same identity is refused, without the
+    database keeping who it was."""
+
+    erasure = models.ForeignKey(Erasure, on_delete=models.CASCADE, related_name="identities")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("erased identity")
+        verbose_name_plural = _("erased identities")
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
+class ImportKind(models.TextChoices):
+    ORGANISATIONS = "organisations", _("Organisations")
+    PERSONS = "personnes", _("Persons")
+
+
+class ImportRun(models.Model):
+    """One successful import of a file into the directory, with its SHA-256 (the same
+    file again is recognised) and what it changed."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-imported_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ImportKind.values), name="import_run_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} — {self.imported_at:%d/%m/%Y %H:%M}"
+
+
+class DataExport(models.Model):
+    """The log of staff exports of directory data: who took what, when, how much."""
+
+    exported_at = models.DateTimeField(_("exported at"), default=timezone.now)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("exported by"),
+    )
+    what = models.CharField(_("content"), max_length=50)
+    file_format = models.CharField(_("format"), max_length=10)
+    row_count = models.PositiveIntegerField(_("rows"))
+    filters = models.CharField(_("filters"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-exported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.what} ({self.file_format}) — {self.exported_at:%d/%m/%Y %H:%M}"

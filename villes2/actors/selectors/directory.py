@@ -1,20 +1,16 @@
-"""Reads for the directory: public views of persons, the board, territory links."""
+"""Reads for the directory: public views of persons, the board, territory links, vCards."""
 
 from __future__ import annotations
 
 import datetime
-import json
 
 import vobject
-from django.apps import apps
-from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from villes2.core.registry import LinkedItem, LinkedSection
 
-from .models import (
+from ..models import (
     OFFICE_ORDER,
     Consent,
     ConsentPurpose,
@@ -115,31 +111,6 @@ def public_themes():
         .distinct()
         .order_by("name")
     )
-
-
-def _rows_referencing_person(person: Person):
-    """(model label, queryset) for every model with a relation to Person, history tables
-    included: found by introspection, so a model added later cannot be forgotten."""
-    for model in apps.get_models():
-        for field in model._meta.get_fields():
-            if getattr(field, "related_model", None) is not Person or model is Person:
-                continue
-            if field.many_to_many and not field.concrete:
-                continue  # the reverse side of an M2M declared on Person itself
-            if field.concrete and (field.many_to_one or field.one_to_one or field.many_to_many):
-                yield model._meta.label, model._default_manager.filter(**{field.name: person})
-    yield "actors.HistoricalPerson", person.history.all()
-
-
-def person_export(person: Person) -> dict:
-    """Everything the database holds about a person (GDPR access and portability)."""
-    export = {
-        "person": serializers.serialize("python", [person])[0],
-        "related": {},
-    }
-    for label, rows in _rows_referencing_person(person):
-        export["related"].setdefault(label, []).extend(serializers.serialize("python", rows))
-    return json.loads(json.dumps(export, cls=DjangoJSONEncoder))
 
 
 def persons_vcard(persons, public_fields: dict[int, set[str]], base_url: str) -> str:

@@ -12,9 +12,9 @@ from villes2.core.text import normalize_for_search
 from villes2.territories.models import Territory
 from villes2.territories.reference_data import FileProblems, read_csv
 
-from .models import Mandate, Membership, Organisation, Person
+from ..models import Mandate, Membership, Organisation, Person
 
-FOUNDING_DIR = Path(__file__).resolve().parent / "founding_data"
+FOUNDING_DIR = Path(__file__).resolve().parent.parent / "founding_data"
 NOTE_SOURCE = "Note de mise en œuvre, 2007"
 
 

@@ -1,0 +1,50 @@
+"""Reads for the directory, one module per concern (STYLE.md §2-3):
+
+- `directory`: public views of persons, the board, partners, territory links, vCards;
+- `privacy`: what refers to a person, GDPR export, rights requests, retention;
+- `duplicates`: likely duplicates of a person or an organisation;
+- `exports`: staff CSV and XLSX exports.
+"""
+
+from .directory import (
+    LINKED_LIMIT,
+    board_dates,
+    board_on,
+    linked_actors_section,
+    organisation_vcard,
+    partner_groups,
+    person_ids_publishing,
+    person_public_fields,
+    persons_vcard,
+    public_fields_by_person,
+    public_themes,
+)
+from .duplicates import organisation_duplicates, person_duplicates
+from .privacy import (
+    person_export,
+    person_relations,
+    persons_not_informed,
+    rights_requests_open,
+    rights_requests_overdue,
+)
+
+__all__ = [
+    "LINKED_LIMIT",
+    "board_dates",
+    "board_on",
+    "linked_actors_section",
+    "organisation_duplicates",
+    "organisation_vcard",
+    "partner_groups",
+    "person_duplicates",
+    "person_export",
+    "person_ids_publishing",
+    "person_public_fields",
+    "person_relations",
+    "persons_not_informed",
+    "persons_vcard",
+    "public_fields_by_person",
+    "public_themes",
+    "rights_requests_open",
+    "rights_requests_overdue",
+]
