@@ -14,6 +14,8 @@ VAR_DIR = Path(env("VILLES2_VAR_DIR", default=str(BASE_DIR / "var")))
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+# Key of the hashes that keep erased persons from being re-imported; SECRET_KEY if empty.
+ERASURE_HASH_KEY = env("ERASURE_HASH_KEY", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

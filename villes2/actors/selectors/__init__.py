@@ -21,6 +21,8 @@ from .directory import (
 )
 from .duplicates import organisation_duplicates, person_duplicates
 from .privacy import (
+    identity_digests,
+    identity_was_erased,
     person_export,
     person_relations,
     persons_not_informed,
@@ -32,6 +34,8 @@ __all__ = [
     "LINKED_LIMIT",
     "board_dates",
     "board_on",
+    "identity_digests",
+    "identity_was_erased",
     "linked_actors_section",
     "organisation_duplicates",
     "organisation_vcard",

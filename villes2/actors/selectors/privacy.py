@@ -11,9 +11,15 @@ from django.apps import apps
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from ..models import OPEN_STATUSES, Person, RightsRequest
+from villes2.core.text import normalize_for_search
+
+from ..models import OPEN_STATUSES, ErasedIdentity, Person, RightsRequest
+
+_IDENTITY_SALT = "villes2.actors.erased-identity"
 
 
 def person_relations() -> Iterator[tuple[type[models.Model], models.Field]]:
@@ -59,3 +65,36 @@ def rights_requests_overdue(today: datetime.date | None = None):
 def persons_not_informed():
     """Persons listed without having been told (GDPR art. 14), oldest entries first."""
     return Person.objects.filter(informed_on__isnull=True).order_by("created_at", "pk")
+
+
+def identity_digests(
+    *, first_name: str, last_name: str, email: str = "", organisation_slugs=()
+) -> set[str]:
+    """Keyed hashes of what identifies a person: their e-mail, and their name in each of
+    their organisations (a name alone would block every namesake). HMAC-SHA256 keyed with
+    `ERASURE_HASH_KEY`, so the table cannot be reversed by hashing a list of e-mails
+    without the key."""
+    name = normalize_for_search(f"{first_name} {last_name}")
+    keys = {f"email:{email.strip().casefold()}"} if email.strip() else set()
+    keys |= {f"name:{name}|organisation:{slug}" for slug in organisation_slugs if slug}
+    if not keys and name:
+        keys.add(f"name:{name}")
+    secret = settings.ERASURE_HASH_KEY or settings.SECRET_KEY
+    return {
+        salted_hmac(_IDENTITY_SALT, key, secret=secret, algorithm="sha256").hexdigest()
+        for key in keys
+    }
+
+
+def identity_was_erased(
+    *, first_name: str, last_name: str, email: str = "", organisation_slugs=()
+) -> bool:
+    """Whether a person with this identity was erased (one query): an import must not
+    bring them back."""
+    digests = identity_digests(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        organisation_slugs=organisation_slugs,
+    )
+    return ErasedIdentity.objects.filter(digest__in=digests).exists()

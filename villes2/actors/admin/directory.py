@@ -8,8 +8,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from villes2.core.admin import ConcurrentEditAdminMixin
 
-from . import selectors, services
-from .models import (
+from .. import selectors, services
+from ..models import (
     Consent,
     Mandate,
     Membership,
