@@ -8,10 +8,10 @@ import json
 from collections.abc import Iterator
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
