@@ -16,6 +16,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 # Key of the hashes that keep erased persons from being re-imported; SECRET_KEY if empty.
 ERASURE_HASH_KEY = env("ERASURE_HASH_KEY", default="")
+# Directory contacts are erased this many years after the last contact (CNIL: 3).
+PERSON_RETENTION_YEARS = env.int("PERSON_RETENTION_YEARS", default=3)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

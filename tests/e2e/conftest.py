@@ -117,9 +117,15 @@ def _wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_site_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served site's data directory (its SQLite database is `villes2.sqlite3`)."""
+    return tmp_path_factory.mktemp("e2e-site")
+
+
+@pytest.fixture(scope="session")
+def live_site(live_site_var_dir: Path) -> Iterator[str]:
     """Base URL (no trailing slash) of the site served by gunicorn on a free local port."""
-    var_dir = tmp_path_factory.mktemp("e2e-site")
+    var_dir = live_site_var_dir
     env = _site_environment(var_dir)
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_reference_data")

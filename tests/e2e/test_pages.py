@@ -66,6 +66,9 @@ PAGES = [
     PublicPage("annuaire-persons", "/annuaire/personnes/"),
     PublicPage("annuaire-organisation", "/annuaire/organisations/ush-centre/"),
     PublicPage("annuaire-person", "/annuaire/personnes/alain-baudin/"),
+    PublicPage("rights-request", "/annuaire/personnes/alain-baudin/demande/"),
+    PublicPage("rights-request-general", "/annuaire/demande/"),
+    PublicPage("consent-link-expired", "/annuaire/mes-choix/perime/", status=404),
     PublicPage("not-found", "/territoires/commune/99999/", status=404),
 ]
 

@@ -29,6 +29,11 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class PersonQuerySet(models.QuerySet):
+    def public(self) -> PersonQuerySet:
+        """Persons who may appear on public surfaces: not those whose processing is
+        restricted (GDPR art. 18 and 21)."""
+        return self.filter(processing_restricted=False)
+
     def search(self, query: str) -> PersonQuerySet:
         """Accent- and case-insensitive words over names, organisations and roles."""
         condition = _words_query(query)

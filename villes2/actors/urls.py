@@ -13,6 +13,10 @@ urlpatterns = [
     ),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("personnes/<slug:slug>/", views.person, name="person"),
+    path("personnes/<slug:slug>/demande/", views.rights_request, name="person_request"),
+    path("demande/", views.rights_request, name="rights_request"),
+    path("demande/recue/<str:token>/", views.rights_request_receipt, name="rights_request_receipt"),
+    path("mes-choix/<str:token>/", views.consent, name="consent"),
 ]
 
 # The "about" pages, at the root of the site (see config/urls.py).

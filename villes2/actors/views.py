@@ -1,14 +1,16 @@
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
-from . import selectors
+from . import selectors, services
 from .filters import OrganisationFilterSet, PersonFilterSet
-from .forms import BoardDateForm
-from .models import Membership, NetworkMembership, Organisation, Person
+from .forms import BoardDateForm, ConsentChoicesForm, RightsRequestForm
+from .models import Membership, NetworkMembership, Organisation, Person, RightsRequest
 
 PAGE_SIZE = 25
 VCARD_LIMIT = 500  # a selection export, not a bulk dump of the directory
@@ -29,9 +31,13 @@ def index(request):
 
 
 def _persons_with_roles():
-    return Person.objects.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
-    ).order_by("sort_name", "pk")
+    return (
+        Person.objects.public()
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+        )
+        .order_by("sort_name", "pk")
+    )
 
 
 @require_safe
@@ -46,7 +52,12 @@ def organisation(request, slug):
             "territories",
             "themes",
             "children",
-            Prefetch("memberships", queryset=Membership.objects.select_related("person")),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(
+                    person__processing_restricted=False
+                ).select_related("person"),
+            ),
             Prefetch("networks", queryset=NetworkMembership.objects.select_related("network")),
         ),
         slug=slug,
@@ -57,7 +68,7 @@ def organisation(request, slug):
 @require_safe
 def person(request, slug):
     person = get_object_or_404(
-        Person.objects.prefetch_related(
+        Person.objects.public().prefetch_related(
             Prefetch("memberships", queryset=Membership.objects.select_related("organisation")),
             "territories",
             "themes",
@@ -124,3 +135,76 @@ def organisation_vcard(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     base = request.build_absolute_uri("/").rstrip("/")
     return _vcard_response(selectors.organisation_vcard(organisation, base), f"{slug}.vcf")
+
+
+_RECEIPT_SALT = "villes2.actors.rights-request-receipt"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def rights_request(request, slug=None):
+    """ "Modify or delete my entry": a rights request, about one entry or in general."""
+    person = get_object_or_404(Person.objects.public(), slug=slug) if slug else None
+    form = RightsRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        submitted = services.rights_request_submit(person=person, **form.cleaned_data)
+        token = signing.dumps(submitted.pk, salt=_RECEIPT_SALT)
+        return redirect("actors:rights_request_receipt", token=token)
+    return render(request, "actors/rights_request.html", {"form": form, "person": person})
+
+
+@require_safe
+def rights_request_receipt(request, token):
+    try:
+        pk = signing.loads(token, salt=_RECEIPT_SALT, max_age=60 * 60 * 24)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    submitted = get_object_or_404(RightsRequest, pk=pk)
+    return render(request, "actors/rights_request_receipt.html", {"submitted": submitted})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent(request, token):
+    """A person's own choices, reached through the signed link of their e-mail: what is
+    published, and whether they receive the newsletter or news of events."""
+    person = selectors.person_from_consent_token(token)
+    if person is None:
+        return render(request, "actors/consent_expired.html", status=404)
+    in_force = selectors.consents_in_force(person)
+    saved = None
+    if request.method == "POST" and "withdraw" in request.POST:
+        services.consents_withdraw_all(person=person)
+        saved, in_force = "withdrawn", {}
+        form = ConsentChoicesForm(initial={"public_fields": []})
+    else:
+        form = ConsentChoicesForm(
+            request.POST or None,
+            initial={
+                "public_fields": in_force.get("public-listing", []),
+                "newsletter": "newsletter" in in_force,
+                "events": "events" in in_force,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            services.consents_record(
+                person=person,
+                purposes=form.purposes(),
+                public_fields=set(form.cleaned_data["public_fields"]),
+                channel="formulaire en ligne",
+            )
+            services.persons_mark_informed(persons=[person])
+            saved = "recorded"
+    # The token is in the address: the site-wide "same-origin" referrer policy keeps it
+    # from other sites ("no-referrer" would make browsers send `Origin: null`, which the
+    # CSRF check rightly refuses).
+    return render(
+        request,
+        "actors/consent.html",
+        {
+            "person": person,
+            "form": form,
+            "saved": saved,
+            "in_force": in_force,
+            "text_version": services.CONSENT_TEXT_VERSION,
+        },
+    )

@@ -18,6 +18,7 @@ from ..models import (
     Person,
     Tag,
 )
+from .privacy import PersonPrivacyAdminMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,9 +45,9 @@ class OrganisationAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(PersonPrivacyAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("last_name", "first_name", "job_title", "informed_on")
-    list_filter = ("informed_on",)
+    list_filter = ()  # and the GDPR filters of PersonPrivacyAdminMixin
     search_fields = ("last_name", "first_name", "search_text")
     prepopulated_fields = {"slug": ("first_name", "last_name")}
     autocomplete_fields = ("territories", "themes")

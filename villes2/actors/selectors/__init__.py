@@ -21,11 +21,16 @@ from .directory import (
 )
 from .duplicates import organisation_duplicates, person_duplicates
 from .privacy import (
+    consent_link_token,
+    consents_in_force,
     identity_digests,
     identity_was_erased,
+    is_history_model,
     person_export,
+    person_from_consent_token,
     person_relations,
     persons_not_informed,
+    retention_candidates,
     rights_requests_open,
     rights_requests_overdue,
 )
@@ -34,14 +39,18 @@ __all__ = [
     "LINKED_LIMIT",
     "board_dates",
     "board_on",
+    "consent_link_token",
+    "consents_in_force",
     "identity_digests",
     "identity_was_erased",
+    "is_history_model",
     "linked_actors_section",
     "organisation_duplicates",
     "organisation_vcard",
     "partner_groups",
     "person_duplicates",
     "person_export",
+    "person_from_consent_token",
     "person_ids_publishing",
     "person_public_fields",
     "person_relations",
@@ -49,6 +58,7 @@ __all__ = [
     "persons_vcard",
     "public_fields_by_person",
     "public_themes",
+    "retention_candidates",
     "rights_requests_open",
     "rights_requests_overdue",
 ]

@@ -60,7 +60,9 @@ def person_ids_publishing(field: str) -> set[int]:
 def board_on(day: datetime.date) -> list[Mandate]:
     """The board of the association on `day`, in the order of offices."""
     mandates = Mandate.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day
+        Q(end_date__isnull=True) | Q(end_date__gte=day),
+        start_date__lte=day,
+        person__processing_restricted=False,
     ).select_related("person")
     return sorted(mandates, key=lambda m: (OFFICE_ORDER.index(m.office), m.person.last_name))
 
@@ -75,7 +77,7 @@ def linked_actors_section(territory) -> LinkedSection | None:
     territory or on a territory inside it."""
     inside = Q(territories=territory) | Q(territories__ancestors=territory)
     organisations = Organisation.objects.filter(inside).distinct().order_by("sort_name")
-    persons = Person.objects.filter(inside).distinct().order_by("sort_name")
+    persons = Person.objects.public().filter(inside).distinct().order_by("sort_name")
     items = [
         LinkedItem(str(o), o.get_absolute_url(), o.get_kind_display())
         for o in organisations[:LINKED_LIMIT]

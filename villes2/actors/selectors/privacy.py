@@ -9,17 +9,25 @@ from collections.abc import Iterator
 
 from django.apps import apps
 from django.conf import settings
-from django.core import serializers
+from django.core import serializers, signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from villes2.core.text import normalize_for_search
 
-from ..models import OPEN_STATUSES, ErasedIdentity, Person, RightsRequest
+from ..models import OPEN_STATUSES, Consent, ErasedIdentity, Mandate, Person, RightsRequest
 
 _IDENTITY_SALT = "villes2.actors.erased-identity"
+
+
+def is_history_model(model: type[models.Model]) -> bool:
+    """Whether `model` is a django-simple-history table."""
+    return getattr(model, "instance_type", None) is not None and model.__name__.startswith(
+        "Historical"
+    )
 
 
 def person_relations() -> Iterator[tuple[type[models.Model], models.Field]]:
@@ -65,6 +73,72 @@ def rights_requests_overdue(today: datetime.date | None = None):
 def persons_not_informed():
     """Persons listed without having been told (GDPR art. 14), oldest entries first."""
     return Person.objects.filter(informed_on__isnull=True).order_by("created_at", "pk")
+
+
+_CONSENT_SALT = "villes2.actors.consent-link"
+CONSENT_LINK_DAYS = 90
+
+
+def consent_link_token(*, person: Person) -> str:
+    """A signed token naming only the entry's number, for the person's own page of
+    choices (sent by e-mail). Valid `CONSENT_LINK_DAYS` days."""
+    return signing.TimestampSigner(salt=_CONSENT_SALT).sign(str(person.pk))
+
+
+def person_from_consent_token(token: str) -> Person | None:
+    """The person a valid, unexpired token designates, else None."""
+    try:
+        pk = signing.TimestampSigner(salt=_CONSENT_SALT).unsign(
+            token, max_age=datetime.timedelta(days=CONSENT_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    return Person.objects.filter(pk=pk).first()
+
+
+def consents_in_force(person: Person) -> dict[str, list[str]]:
+    """{purpose: published fields} of the person's consents in force (one query)."""
+    latest: dict[str, object] = {}
+    for consent in person.consents.order_by("given_at", "pk"):
+        latest[consent.purpose] = consent
+    return {
+        purpose: list(consent.fields)
+        for purpose, consent in latest.items()
+        if consent.withdrawn_at is None
+    }
+
+
+def retention_cutoff(today: datetime.date, years: int) -> datetime.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def retention_candidates(*, today: datetime.date | None = None, years: int | None = None):
+    """Persons whose retention period has run out: no contact (or, lacking one, no
+    entry) for `years` (PERSON_RETENTION_YEARS, 3 by default, CNIL), no consent in force,
+    no open rights request, and no board mandate (the association's own records)."""
+    today = today or timezone.localdate()
+    years = settings.PERSON_RETENTION_YEARS if years is None else years
+    cutoff = retention_cutoff(today, years)
+    start_of_cutoff = datetime.datetime.combine(
+        cutoff, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    return (
+        Person.objects.filter(
+            Q(last_contact_on__lt=cutoff)
+            | Q(last_contact_on__isnull=True, created_at__lt=start_of_cutoff)
+        )
+        .exclude(pk__in=Consent.objects.filter(withdrawn_at__isnull=True).values("person_id"))
+        .exclude(
+            pk__in=RightsRequest.objects.filter(
+                status__in=OPEN_STATUSES, person__isnull=False
+            ).values("person_id")
+        )
+        .exclude(pk__in=Mandate.objects.values("person_id"))
+        .order_by("created_at", "pk")
+    )
 
 
 def identity_digests(

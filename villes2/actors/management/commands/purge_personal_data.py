@@ -1,0 +1,40 @@
+"""Erase the directory contacts whose retention period has run out (GDPR art. 5.1.e).
+
+Run it from cron or a systemd timer, e.g. weekly; `--dry-run` first to see who.
+"""
+
+from django.core.management.base import BaseCommand
+
+from villes2.actors import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Efface les contacts de l'annuaire dont la durée de conservation est écoulée "
+        "(--dry-run : affiche seulement qui le serait)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Ne rien effacer, seulement le rapport."
+        )
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=None,
+            help="Durée de conservation en années (défaut : PERSON_RETENTION_YEARS).",
+        )
+
+    def handle(self, *args, dry_run: bool, years: int | None, **options):
+        report = services.retention_purge(dry_run=dry_run, years=years)
+        count = len(report.candidates)
+        if dry_run:
+            self.stdout.write(f"Simulation : {count} fiche(s) seraient effacées.")
+        else:
+            self.stdout.write(f"{count} fiche(s) effacées.")
+        # Entry numbers and dates only: the report may end up in a mailed cron log.
+        for person in report.candidates:
+            last = person.last_contact_on or person.created_at.date()
+            self.stdout.write(
+                f"  fiche n° {person.pk}, dernier contact ou création : {last:%d/%m/%Y}"
+            )

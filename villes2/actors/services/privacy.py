@@ -1,0 +1,308 @@
+"""Writes for data protection (RELIABILITY.md § Personal data): the consent ledger,
+information of listed persons (GDPR art. 14), rights requests, erasure, retention."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ..models import (
+    OPEN_STATUSES,
+    Consent,
+    ConsentPurpose,
+    ErasedIdentity,
+    Erasure,
+    ErasureReason,
+    Organisation,
+    Person,
+    PublicField,
+    RequestChannel,
+    RequestStatus,
+    RightsRequest,
+)
+from ..selectors.privacy import (
+    consent_link_token,
+    identity_digests,
+    is_history_model,
+    person_relations,
+    retention_candidates,
+)
+
+security_log = logging.getLogger("villes2.security")
+
+# Bump when the consent text of `actors/consent.html` changes: the ledger records which
+# text each person agreed to.
+CONSENT_TEXT_VERSION = "2026-11-25"
+
+
+def _consent_in_force(person: Person, purpose: str) -> Consent | None:
+    latest = (
+        Consent.objects.select_for_update()
+        .filter(person=person, purpose=purpose)
+        .order_by("-given_at", "-pk")
+        .first()
+    )
+    return latest if latest is not None and latest.withdrawn_at is None else None
+
+
+@transaction.atomic
+def consents_record(
+    *,
+    person: Person,
+    purposes: set[str],
+    public_fields: set[str],
+    channel: str,
+    text_version: str = CONSENT_TEXT_VERSION,
+) -> list[Consent]:
+    """Record the person's choices in the ledger. A purpose newly chosen, or a change
+    of published fields, adds a row (the previous one is withdrawn: rows are never
+    rewritten); a purpose no longer chosen is withdrawn. Returns the rows added."""
+    now = timezone.now()
+    added = []
+    for purpose in ConsentPurpose.values:
+        fields = (
+            sorted(public_fields & set(PublicField.values))
+            if purpose == ConsentPurpose.PUBLIC_LISTING
+            else []
+        )
+        current = _consent_in_force(person, purpose)
+        wanted = purpose in purposes and (purpose != ConsentPurpose.PUBLIC_LISTING or fields)
+        if current is not None and wanted and sorted(current.fields) == fields:
+            continue
+        if current is not None:
+            current.withdrawn_at = now
+            current.save(update_fields=["withdrawn_at"])
+        if wanted:
+            consent = Consent(
+                person=person,
+                purpose=purpose,
+                fields=fields,
+                given_at=now,
+                channel=channel,
+                text_version=text_version,
+            )
+            consent.full_clean()
+            consent.save()
+            added.append(consent)
+    return added
+
+
+@transaction.atomic
+def consents_withdraw_all(*, person: Person) -> int:
+    """Withdraw every consent in force (one click); returns how many were withdrawn."""
+    return Consent.objects.filter(person=person, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+
+
+def persons_mark_informed(*, persons, day: datetime.date | None = None) -> int:
+    """Record that the persons were told of their listing (GDPR art. 14), on `day`."""
+    day = day or timezone.localdate()
+    count = 0
+    for person in persons:
+        if person.informed_on is None:
+            person.informed_on = day
+            person._change_reason = "Information art. 14"
+            person.save(update_fields=["informed_on"])
+            count += 1
+    return count
+
+
+def person_information_send(*, person: Person, base_url: str) -> bool:
+    """E-mail the person what the directory holds about them, why, their rights, and a
+    link to choose what is published; record the date. False if no e-mail is known."""
+    if not person.email:
+        return False
+    context = {
+        "person": person,
+        "link": base_url + consent_link_path(person),
+        "legal": settings.VILLES2_LEGAL,
+    }
+    with translation.override("fr"):
+        subject = render_to_string("actors/email/information_subject.txt", context).strip()
+        body = render_to_string("actors/email/information.txt", context)
+    send_mail(subject, body, None, [person.email])
+    persons_mark_informed(persons=[person])
+    return True
+
+
+def consent_link_path(person: Person) -> str:
+    from django.urls import reverse
+
+    return reverse("actors:consent", kwargs={"token": consent_link_token(person=person)})
+
+
+def rights_request_submit(
+    *,
+    person: Person | None,
+    kind: str,
+    requester_name: str,
+    requester_email: str,
+    message: str,
+    channel: str = RequestChannel.WEB,
+) -> RightsRequest:
+    """Record a rights request (due in one month) and tell the centre, after commit."""
+    request = RightsRequest(
+        person=person,
+        kind=kind,
+        requester_name=requester_name,
+        requester_email=requester_email,
+        message=message,
+        channel=channel,
+        received_on=timezone.localdate(),
+    )
+    request.due_on = None
+    request.full_clean(exclude=["due_on"])
+    request.save()
+    recipient = settings.VILLES2_LEGAL["contact_email"]
+    if recipient:
+        # The notice names the request, never the person: mail is not the place for it.
+        subject = f"[Villes²] Demande RGPD n° {request.pk} : {request.get_kind_display()}"
+        body = (
+            f"Une demande ({request.get_kind_display()}) a été reçue le "
+            f"{request.received_on:%d/%m/%Y} ; réponse due au plus tard le "
+            f"{request.due_on:%d/%m/%Y}.\nElle est dans /gestion/, « Demandes d'exercice "
+            "des droits »."
+        )
+        transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+    return request
+
+
+def rights_request_update(*, request: RightsRequest, user) -> RightsRequest:
+    """Save a request edited by staff: who handled it, and the answer date when it is
+    closed (cleared if reopened)."""
+    request.handled_by = user
+    if request.status in OPEN_STATUSES:
+        request.closed_on = None
+    elif request.closed_on is None:
+        request.closed_on = timezone.localdate()
+    request.full_clean()
+    request.save()
+    return request
+
+
+@dataclass
+class _Counts:
+    by_table: dict[str, int] = field(default_factory=dict)
+
+    def add(self, label: str, count: int) -> None:
+        if count:
+            self.by_table[label] = self.by_table.get(label, 0) + count
+
+
+def _admin_log_forget(model: type[models.Model], pks, counts: _Counts) -> None:
+    """The admin log keeps each object's name (`object_repr`) and what changed: forget
+    the entries about rows being erased."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    entries = LogEntry.objects.filter(
+        content_type=content_type, object_id__in=[str(pk) for pk in pks]
+    )
+    counts.add("admin.LogEntry", entries.delete()[0])
+
+
+@transaction.atomic
+def person_erase(
+    *,
+    person: Person,
+    reason: str,
+    user=None,
+    request: RightsRequest | None = None,
+) -> Erasure:
+    """Remove a person everywhere, in one transaction (GDPR art. 17).
+
+    Rows of every relation to Person (found by introspection) are deleted, or unlinked
+    when the relation says `on_delete=SET_NULL` (the row stands without the person);
+    rights requests are kept anonymous
+    (proof that the request was answered). History rows, including those the deletions
+    themselves write, and admin-log entries go too. What remains: an `Erasure` with
+    anonymous counts, and keyed hashes of the identity so that no import brings the
+    person back.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    slugs = Organisation.objects.filter(memberships__person=person).values_list("slug", flat=True)
+    digests = identity_digests(
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=person.email,
+        organisation_slugs=list(slugs),
+    )
+    counts = _Counts()
+    history: list[tuple[type[models.Model], str]] = []
+    for model, relation in person_relations():
+        label = model._meta.label
+        if is_history_model(model):
+            history.append((model, relation.name))
+            continue
+        rows = model._default_manager.filter(**{relation.name: person.pk})
+        if model is RightsRequest:
+            counts.add(
+                label,
+                rows.update(
+                    person=None, requester_name="", requester_email="", message="", response=""
+                ),
+            )
+        elif relation.many_to_many:
+            counts.add(label, rows.count())  # link rows go with the person
+        elif relation.remote_field.on_delete is models.SET_NULL:
+            # The row stands without the person (a document they wrote): unlink it.
+            counts.add(label, rows.update(**{relation.name: None}))
+        else:
+            pks = list(rows.values_list("pk", flat=True))
+            _admin_log_forget(model, pks, counts)
+            counts.add(label, model._default_manager.filter(pk__in=pks).delete()[0])
+    _admin_log_forget(Person, [person.pk], counts)
+    pk = person.pk
+    person.delete()
+    counts.add(Person._meta.label, 1)
+    # Last, so that the rows the deletions above wrote into history tables go too.
+    counts.add("actors.HistoricalPerson", Person.history.filter(id=pk).delete()[0])
+    for model, name in history:
+        counts.add(model._meta.label, model._default_manager.filter(**{name: pk}).delete()[0])
+
+    erasure = Erasure(
+        reason=reason, request=request, erased_by=user, counts=dict(sorted(counts.by_table.items()))
+    )
+    erasure.full_clean()
+    erasure.save()
+    ErasedIdentity.objects.bulk_create(
+        ErasedIdentity(erasure=erasure, digest=digest) for digest in sorted(digests)
+    )
+    if request is not None and request.status in OPEN_STATUSES:
+        request.status = RequestStatus.DONE
+        request.closed_on = timezone.localdate()
+        request.handled_by = user
+        request.save(update_fields=["status", "closed_on", "handled_by"])
+    security_log.info(
+        "person erased erasure=%s reason=%s user=%s",
+        erasure.pk,
+        reason,
+        getattr(user, "pk", None),
+    )
+    return erasure
+
+
+@dataclass
+class RetentionReport:
+    candidates: list[Person]
+    erasures: list[Erasure] = field(default_factory=list)
+
+
+def retention_purge(
+    *, dry_run: bool, today: datetime.date | None = None, years: int | None = None
+) -> RetentionReport:
+    """Erase the contacts whose retention period has run out (`retention_candidates`),
+    each in its own transaction; with `dry_run`, only say who would be."""
+    report = RetentionReport(candidates=list(retention_candidates(today=today, years=years)))
+    if not dry_run:
+        for person in report.candidates:
+            report.erasures.append(person_erase(person=person, reason=ErasureReason.RETENTION))
+    return report

@@ -1,0 +1,277 @@
+"""Rights requests (one-month due date, overdue list), the public request form, the
+consent page reached by a signed link, restriction of processing, art. 14 information."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+
+from villes2.accounts import roles
+from villes2.actors import selectors, services
+from villes2.actors.models import (
+    Consent,
+    ConsentPurpose,
+    Mandate,
+    Office,
+    Person,
+    RequestStatus,
+    RightKind,
+    RightsRequest,
+    one_month_after,
+)
+
+from .factories import ConsentFactory, MembershipFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        ("2026-01-15", "2026-02-15"),
+        ("2026-01-31", "2026-02-28"),
+        ("2028-01-31", "2028-02-29"),
+        ("2026-03-31", "2026-04-30"),
+        ("2026-12-31", "2027-01-31"),
+    ],
+)
+def test_answer_is_due_one_month_after_receipt(received, due):
+    assert one_month_after(datetime.date.fromisoformat(received)) == datetime.date.fromisoformat(
+        due
+    )
+
+
+def _staff(django_user_model, role, name="staff"):
+    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def test_request_form_records_a_request_due_in_one_month(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.VILLES2_LEGAL = {**settings.VILLES2_LEGAL, "contact_email": "dpo@villes2.invalid"}
+    person = PersonFactory(first_name="Léa", last_name="Rivière", slug="lea-riviere")
+    page = client.get("/annuaire/personnes/lea-riviere/")
+    assert 'href="/annuaire/personnes/lea-riviere/demande/"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/annuaire/personnes/lea-riviere/demande/",
+            {
+                "kind": RightKind.ERASURE,
+                "requester_name": "Léa Rivière",
+                "requester_email": "lea@example.org",
+                "message": "Merci de supprimer ma fiche.",
+            },
+            follow=True,
+        )
+    request = RightsRequest.objects.get()
+    assert request.person == person
+    assert request.channel == "formulaire"
+    assert request.received_on == timezone.localdate()
+    assert request.due_on == one_month_after(timezone.localdate())
+    content = response.content.decode()
+    assert f"demande n° {request.pk}" in content
+    assert request.due_on.strftime("%Y") in content
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["dpo@villes2.invalid"]
+    assert "Rivière" not in mail.outbox[0].body + mail.outbox[0].subject
+
+
+def test_bad_request_form_says_why_in_french_and_writes_nothing(client):
+    PersonFactory(slug="lea-riviere")
+    response = client.post(
+        "/annuaire/personnes/lea-riviere/demande/",
+        {"kind": "n-importe", "requester_name": "", "requester_email": "pas-une-adresse"},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Ce champ est obligatoire." in content
+    assert "Saisissez une adresse de courriel valide." in content
+    assert "Sélectionnez un choix valide." in content
+    assert RightsRequest.objects.count() == 0
+
+
+def test_general_request_form_and_forged_receipt(client):
+    response = client.post(
+        "/annuaire/demande/",
+        {"kind": RightKind.ACCESS, "requester_name": "X", "requester_email": "x@example.org"},
+    )
+    assert response.status_code == 302
+    assert RightsRequest.objects.get().person is None
+    assert client.get("/annuaire/demande/recue/1/").status_code == 404
+
+
+def test_overdue_requests_are_listed(django_user_model, client):
+    today = timezone.localdate()
+    overdue = RightsRequest.objects.create(
+        kind=RightKind.ACCESS, channel="courriel", received_on=today - datetime.timedelta(days=40)
+    )
+    RightsRequest.objects.create(kind=RightKind.ACCESS, channel="courriel", received_on=today)
+    RightsRequest.objects.create(
+        kind=RightKind.ERASURE,
+        channel="courriel",
+        received_on=today - datetime.timedelta(days=60),
+        status=RequestStatus.DONE,
+        closed_on=today - datetime.timedelta(days=50),
+    )
+    assert list(selectors.rights_requests_overdue()) == [overdue]
+    assert overdue.is_overdue
+    client.force_login(_staff(django_user_model, roles.ASSISTANT))
+    response = client.get("/gestion/actors/rightsrequest/?echeance=depassee")
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset) == [overdue]
+    assert "2 demande(s) ouverte(s), dont 1 en retard" in response.content.decode()
+
+
+def test_closing_a_request_records_who_and_when(django_user_model, client):
+    request = RightsRequest.objects.create(kind=RightKind.ACCESS, channel="courriel")
+    user = _staff(django_user_model, roles.ASSISTANT)
+    client.force_login(user)
+    response = client.post(
+        f"/gestion/actors/rightsrequest/{request.pk}/change/",
+        {
+            "kind": RightKind.ACCESS,
+            "channel": "courriel",
+            "received_on": request.received_on.isoformat(),
+            "due_on": request.due_on.isoformat(),
+            "status": RequestStatus.DONE,
+            "response": "Export envoyé.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    request.refresh_from_db()
+    assert request.closed_on == timezone.localdate()
+    assert request.handled_by == user
+
+
+def test_restricted_person_is_shown_nowhere_public(client, territories):
+    tours = territories.get(kind="commune", code="37261")
+    person = PersonFactory(
+        first_name="Ninon", last_name="Restreinte", slug="ninon-restreinte", territories=[tours]
+    )
+    MembershipFactory(person=person, organisation__slug="asso-test", role="Présidente")
+    Mandate.objects.create(person=person, office=Office.ASSESSOR, start_date="2007-05-29")
+    urls = [
+        "/annuaire/personnes/",
+        "/annuaire/personnes/?q=restreinte",
+        "/annuaire/organisations/asso-test/",
+        "/territoires/commune/37261/",
+        "/le-bureau/?date=2008-01-01",
+    ]
+    for url in urls:
+        assert "Restreinte" in client.get(url).content.decode(), url
+    person.processing_restricted = True
+    person.save()
+    for url in urls:
+        assert "Restreinte" not in client.get(url).content.decode(), url
+    assert client.get("/annuaire/personnes/ninon-restreinte/").status_code == 404
+    assert client.get("/annuaire/personnes/ninon-restreinte/vcard.vcf").status_code == 404
+    assert "Restreinte" not in client.get("/annuaire/personnes/annuaire.vcf").content.decode()
+
+
+def _consent_url(person):
+    return services.consent_link_path(person)
+
+
+def test_consent_page_records_choices_in_the_ledger(client):
+    person = PersonFactory()
+    url = _consent_url(person)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"public_fields": ["email", "phone"], "newsletter": "on"})
+    assert response.status_code == 200
+    assert response["Referrer-Policy"] == "same-origin"  # the token stays on the site
+    assert selectors.consents_in_force(person) == {
+        ConsentPurpose.PUBLIC_LISTING: ["email", "phone"],
+        ConsentPurpose.NEWSLETTER: [],
+    }
+    consent = Consent.objects.get(purpose=ConsentPurpose.PUBLIC_LISTING)
+    assert consent.channel == "formulaire en ligne"
+    assert consent.text_version == services.CONSENT_TEXT_VERSION
+    person.refresh_from_db()
+    assert person.informed_on == timezone.localdate()
+    # Same choices again: nothing added. A change: the old row is withdrawn, a new one added.
+    client.post(url, {"public_fields": ["email", "phone"], "newsletter": "on"})
+    assert Consent.objects.count() == 2
+    client.post(url, {"public_fields": ["email"]})
+    assert selectors.person_public_fields(person) == {"email"}
+    assert Consent.objects.count() == 3
+    assert Consent.objects.filter(withdrawn_at__isnull=True).count() == 1
+
+
+def test_withdrawal_is_one_click(client):
+    person = PersonFactory()
+    ConsentFactory(person=person, fields=["email", "phone"])
+    ConsentFactory(person=person, purpose=ConsentPurpose.NEWSLETTER)
+    response = client.post(_consent_url(person), {"withdraw": "1"})
+    assert "Tous vos consentements sont retirés" in response.content.decode()
+    assert selectors.consents_in_force(person) == {}
+    assert selectors.person_public_fields(person) == set()
+    assert Consent.objects.count() == 2  # the ledger keeps both rows
+
+
+def test_forged_or_expired_consent_link_is_refused(client):
+    person = PersonFactory()
+    url = _consent_url(person)
+    response = client.get(url[:-3] + "abc/")
+    assert response.status_code == 404
+    assert "Ce lien n’est plus valable" in response.content.decode() or (
+        "Ce lien n'est plus valable" in response.content.decode()
+    )
+    token = selectors.consent_link_token(person=person)
+    assert selectors.person_from_consent_token(token) == person
+    assert selectors.person_from_consent_token(token + "x") is None
+
+
+def test_consent_page_query_budget(client, django_assert_num_queries):
+    person = PersonFactory()
+    ConsentFactory(person=person, fields=["email"])
+    url = _consent_url(person)
+    with django_assert_num_queries(2):  # the person, the consents
+        client.get(url)
+
+
+def test_information_email_sends_the_link_and_records_the_date(django_user_model, client):
+    with_email = PersonFactory(email="marc@example.org")
+    without_email = PersonFactory(email="")
+    client.force_login(_staff(django_user_model, roles.ASSISTANT))
+    response = client.post(
+        "/gestion/actors/person/",
+        {"action": "send_information", "_selected_action": [with_email.pk, without_email.pk]},
+        follow=True,
+    )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["marc@example.org"]
+    assert "/annuaire/mes-choix/" in message.body
+    link = message.body.split("http://testserver", 1)[1].split()[0]
+    assert client.get(link).context["person"] == with_email
+    with_email.refresh_from_db()
+    without_email.refresh_from_db()
+    assert with_email.informed_on == timezone.localdate()
+    assert without_email.informed_on is None
+    assert "n’ont pas d’adresse" in response.content.decode() or (
+        "n'ont pas d'adresse" in response.content.decode()
+    )
+
+
+def test_not_informed_list_for_staff(django_user_model, client):
+    informed = PersonFactory(informed_on=datetime.date(2026, 1, 5))
+    not_informed = PersonFactory()
+    # The nine board members loaded from the note start as not informed, too.
+    listed = list(selectors.persons_not_informed())
+    assert not_informed in listed and informed not in listed
+    assert Person.objects.filter(source=services.NOTE_SOURCE, informed_on=None).count() == 9
+    client.force_login(_staff(django_user_model, roles.DOCUMENTALIST))
+    response = client.get("/gestion/actors/person/?informe=non")
+    assert set(response.context["cl"].queryset) == set(listed)
+    client.post(
+        "/gestion/actors/person/",
+        {"action": "mark_informed", "_selected_action": [not_informed.pk, informed.pk]},
+    )
+    not_informed.refresh_from_db()
+    informed.refresh_from_db()
+    assert not_informed.informed_on == timezone.localdate()
+    assert informed.informed_on == datetime.date(2026, 1, 5)
