@@ -231,7 +231,7 @@ def test_person_page_shows_roles_mandates_and_no_contact(client, territories):
     assert "29 mai 2007" in content
     assert response.context["public_fields"] == set()
     assert "mailto:" not in content
-    assert 'href="/donnees-personnelles/"' in content.split("</main>")[0]
+    assert 'href="/annuaire/personnes/alain-baudin/demande/"' in content.split("</main>")[0]
 
 
 @pytest.mark.parametrize(
