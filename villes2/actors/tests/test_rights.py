@@ -275,3 +275,17 @@ def test_not_informed_list_for_staff(django_user_model, client):
     informed.refresh_from_db()
     assert not_informed.informed_on == timezone.localdate()
     assert informed.informed_on == datetime.date(2026, 1, 5)
+
+
+def test_request_pages_query_budget(client, django_assert_num_queries):
+    PersonFactory(slug="lea-riviere")
+    with django_assert_num_queries(1):  # the person
+        assert client.get("/annuaire/personnes/lea-riviere/demande/").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/annuaire/demande/").status_code == 200
+    response = client.post(
+        "/annuaire/demande/",
+        {"kind": RightKind.ACCESS, "requester_name": "X", "requester_email": "x@example.org"},
+    )
+    with django_assert_num_queries(1):  # the request
+        assert client.get(response["Location"]).status_code == 200
