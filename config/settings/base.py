@@ -158,6 +158,8 @@ VILLES2_FORMER_REGIONS = ("24", "54")
 # Set a URL template such as "https://tiles.example.org/{z}/{x}/{y}.png" to add a background.
 VILLES2_MAP_TILE_URL = env("MAP_TILE_URL", default="")
 VILLES2_MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+# Largest CSV or XLSX file the directory import accepts, in bytes (checked before parsing).
+DIRECTORY_IMPORT_MAX_BYTES = env.int("DIRECTORY_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
 # Content Security Policy, the second layer against injected content (RELIABILITY.md):
 # scripts, styles, data and images from this site only (plus the tile server, if any).

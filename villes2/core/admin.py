@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -48,3 +49,17 @@ class ConcurrentEditAdminMixin:
             # The form checked, under a row lock, that the stored version is this one.
             obj.version = form.cleaned_data["seen_version"] + 1
         super().save_model(request, obj, form, change)
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Rows written by services or loaders only: shown, never added, changed or deleted
+    here (reference data, logs of exports, imports and erasures)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,21 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from villes2.core.admin import ReadOnlyModelAdmin
+
 from .models import Boundary, DeclaredCount, Scheme, Territory, TerritoryAlias
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(ReadOnlyModelAdmin):
     """Read-only: reference data is corrected in its files and reloaded, so that a reload
     never silently undoes an edit made here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Territory)

@@ -9,4 +9,8 @@
 Importing the package registers every ModelAdmin (admin autodiscovery).
 """
 
-from . import directory  # noqa: F401  (registers the ModelAdmins)
+from . import (
+    directory,  # noqa: F401  (registers the ModelAdmins)
+    exports,  # noqa: F401  (staff exports and their log)
+    imports,  # noqa: F401  (the import log and upload page)
+)

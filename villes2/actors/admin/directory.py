@@ -18,6 +18,8 @@ from ..models import (
     Person,
     Tag,
 )
+from .exports import export_csv, export_xlsx
+from .merge import OrganisationDuplicateForm, PersonDuplicateForm, merge_duplicates
 from .privacy import PersonPrivacyAdminMixin
 
 
@@ -38,6 +40,8 @@ class OrganisationAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent", "territories", "themes")
     readonly_fields = ("search_text",)
+    form = OrganisationDuplicateForm
+    actions = [export_csv, export_xlsx, merge_duplicates]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -53,7 +57,8 @@ class PersonAdmin(PersonPrivacyAdminMixin, ConcurrentEditAdminMixin, SimpleHisto
     autocomplete_fields = ("territories", "themes")
     readonly_fields = ("search_text",)
     inlines = [MembershipInline]
-    actions = ["export_json"]
+    form = PersonDuplicateForm
+    actions = ["export_json", export_csv, export_xlsx, merge_duplicates]
 
     @admin.action(description=_("Export everything about these persons (JSON, GDPR)"))
     def export_json(self, request, queryset):
@@ -62,6 +67,13 @@ class PersonAdmin(PersonPrivacyAdminMixin, ConcurrentEditAdminMixin, SimpleHisto
             "personal data export user=%s persons=%s",
             request.user.pk,
             ",".join(str(person.pk) for person in queryset),
+        )
+        services.data_export_log(
+            user=request.user,
+            what=services.EXPORT_PERSON_DATA,
+            file_format="json",
+            row_count=len(exports),
+            filters=request.GET.urlencode(),
         )
         response = HttpResponse(
             json.dumps(exports, ensure_ascii=False, indent=2),

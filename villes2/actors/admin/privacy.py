@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from villes2.core.admin import ReadOnlyModelAdmin
+
 from .. import selectors, services
 from ..models import (
     OPEN_STATUSES,
@@ -243,18 +245,9 @@ class RightsRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Erasure)
-class ErasureAdmin(admin.ModelAdmin):
+class ErasureAdmin(ReadOnlyModelAdmin):
     """Read-only: erasures are written by the erasure service alone."""
 
     list_display = ("erased_at", "reason", "request", "erased_by")
     list_filter = ("reason",)
     readonly_fields = ("erased_at", "reason", "request", "erased_by", "counts")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -20,6 +20,17 @@ from .directory import (
     public_themes,
 )
 from .duplicates import organisation_duplicates, person_duplicates
+from .exports import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    cell_neutralise,
+    organisation_export_headers,
+    organisation_export_rows,
+    person_export_headers,
+    person_export_rows,
+    rows_csv,
+    rows_xlsx,
+)
 from .privacy import (
     consent_link_token,
     consents_in_force,
@@ -36,9 +47,12 @@ from .privacy import (
 )
 
 __all__ = [
+    "CSV_CONTENT_TYPE",
     "LINKED_LIMIT",
+    "XLSX_CONTENT_TYPE",
     "board_dates",
     "board_on",
+    "cell_neutralise",
     "consent_link_token",
     "consents_in_force",
     "identity_digests",
@@ -46,10 +60,14 @@ __all__ = [
     "is_history_model",
     "linked_actors_section",
     "organisation_duplicates",
+    "organisation_export_headers",
+    "organisation_export_rows",
     "organisation_vcard",
     "partner_groups",
     "person_duplicates",
     "person_export",
+    "person_export_headers",
+    "person_export_rows",
     "person_from_consent_token",
     "person_ids_publishing",
     "person_public_fields",
@@ -61,4 +79,6 @@ __all__ = [
     "retention_candidates",
     "rights_requests_open",
     "rights_requests_overdue",
+    "rows_csv",
+    "rows_xlsx",
 ]

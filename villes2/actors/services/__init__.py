@@ -13,6 +13,27 @@ from .directory import (
     organisation_search_text_refresh,
     person_search_text_refresh,
 )
+from .exports import (
+    EXPORT_ORGANISATIONS,
+    EXPORT_PERSON_DATA,
+    EXPORT_PERSONS,
+    data_export_log,
+)
+from .imports import (
+    ImportProblem,
+    ImportReport,
+    column_description,
+    directory_import,
+    import_file_format,
+    import_max_bytes,
+)
+from .merge import (
+    MERGE_MAX,
+    merge_preview,
+    organisation_merge,
+    organisation_relations,
+    person_merge,
+)
 from .privacy import (
     CONSENT_TEXT_VERSION,
     consent_link_path,
@@ -28,15 +49,30 @@ from .privacy import (
 
 __all__ = [
     "CONSENT_TEXT_VERSION",
+    "EXPORT_ORGANISATIONS",
+    "EXPORT_PERSONS",
+    "EXPORT_PERSON_DATA",
     "FOUNDING_DIR",
+    "MERGE_MAX",
     "NOTE_SOURCE",
+    "ImportProblem",
+    "ImportReport",
+    "column_description",
     "consent_link_path",
     "consents_record",
     "consents_withdraw_all",
+    "data_export_log",
+    "directory_import",
     "founding_actors_load",
+    "import_file_format",
+    "import_max_bytes",
+    "merge_preview",
+    "organisation_merge",
+    "organisation_relations",
     "organisation_search_text_refresh",
     "person_erase",
     "person_information_send",
+    "person_merge",
     "person_search_text_refresh",
     "persons_mark_informed",
     "retention_purge",

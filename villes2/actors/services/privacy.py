@@ -36,6 +36,7 @@ from ..selectors.privacy import (
     person_relations,
     retention_candidates,
 )
+from .merge import MERGED_INTO_REASON
 
 security_log = logging.getLogger("villes2.security")
 
@@ -209,6 +210,26 @@ def _admin_log_forget(model: type[models.Model], pks, counts: _Counts) -> None:
     counts.add("admin.LogEntry", entries.delete()[0])
 
 
+def _merged_ids(pk: int) -> set[int]:
+    """Ids of the entries merged into `pk`, directly or through earlier merges, read from
+    the deletion rows the merge writes into the history ("Fusionné dans <id>")."""
+    found: set[int] = set()
+    frontier = {pk}
+    while frontier:
+        reasons = [MERGED_INTO_REASON.format(pk=into) for into in frontier]
+        frontier = (
+            set(
+                Person.history.filter(
+                    history_type="-", history_change_reason__in=reasons
+                ).values_list("id", flat=True)
+            )
+            - found
+            - {pk}
+        )
+        found |= frontier
+    return found
+
+
 @transaction.atomic
 def person_erase(
     *,
@@ -235,6 +256,15 @@ def person_erase(
         email=person.email,
         organisation_slugs=list(slugs),
     )
+    # Entries merged into this one keep their own history under their old ids: it names
+    # the person too, and their e-mails must not come back either.
+    merged = _merged_ids(person.pk)
+    for old in merged:
+        last = Person.history.filter(id=old).order_by("-history_date", "-history_id").first()
+        if last is not None:
+            digests |= identity_digests(
+                first_name=last.first_name, last_name=last.last_name, email=last.email
+            )
     counts = _Counts()
     history: list[tuple[type[models.Model], str]] = []
     for model, relation in person_relations():
@@ -259,14 +289,15 @@ def person_erase(
             pks = list(rows.values_list("pk", flat=True))
             _admin_log_forget(model, pks, counts)
             counts.add(label, model._default_manager.filter(pk__in=pks).delete()[0])
-    _admin_log_forget(Person, [person.pk], counts)
-    pk = person.pk
+    ids = [person.pk, *merged]
+    _admin_log_forget(Person, ids, counts)
     person.delete()
     counts.add(Person._meta.label, 1)
     # Last, so that the rows the deletions above wrote into history tables go too.
-    counts.add("actors.HistoricalPerson", Person.history.filter(id=pk).delete()[0])
+    counts.add("actors.HistoricalPerson", Person.history.filter(id__in=ids).delete()[0])
     for model, name in history:
-        counts.add(model._meta.label, model._default_manager.filter(**{name: pk}).delete()[0])
+        rows = model._default_manager.filter(**{f"{name}__in": ids})
+        counts.add(model._meta.label, rows.delete()[0])
 
     erasure = Erasure(
         reason=reason, request=request, erased_by=user, counts=dict(sorted(counts.by_table.items()))

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -26,6 +25,7 @@ from villes2.actors.models import (
     RightKind,
     RightsRequest,
 )
+from villes2.core.testing import staff_user
 
 from .factories import (
     ConsentFactory,
@@ -42,9 +42,7 @@ NEEDLES = ("quarantotto", "zephyrine.q")
 
 
 def _staff(django_user_model, role, name):
-    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+    return staff_user(name, role=role)
 
 
 def _tables_mentioning(needles) -> list[str]:
@@ -239,3 +237,17 @@ def test_export_holds_rights_requests_too(traced_person):
     assert export["related"]["actors.NetworkMembership"][0]["fields"]["person"] == (
         traced_person.pk
     )
+
+
+def test_erasing_a_merged_entry_erases_the_entries_merged_into_it(traced_person):
+    duplicate = PersonFactory(first_name="Zéphirine", last_name=LAST, email="zq@example.org")
+    MembershipFactory(person=duplicate, role="Élue")
+    duplicate.job_title = "Élue"
+    duplicate.save()  # a second history row under the duplicate's id
+    services.person_merge(keep=traced_person, others=[duplicate], user=None)
+    later = PersonFactory(first_name="Z.", last_name=LAST, email="z.q@example.org")
+    services.person_merge(keep=traced_person, others=[later], user=None)
+    services.person_erase(person=traced_person, reason=ErasureReason.STAFF)
+    assert _tables_mentioning((*NEEDLES, "zq@example", "z.q@example")) == []
+    for email in ("zq@example.org", "z.q@example.org", EMAIL):
+        assert selectors.identity_was_erased(first_name="", last_name="", email=email)

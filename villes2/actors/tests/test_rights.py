@@ -4,7 +4,6 @@ consent page reached by a signed link, restriction of processing, art. 14 inform
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from villes2.actors.models import (
     RightsRequest,
     one_month_after,
 )
+from villes2.core.testing import staff_user
 
 from .factories import ConsentFactory, MembershipFactory, PersonFactory
 
@@ -44,9 +44,7 @@ def test_answer_is_due_one_month_after_receipt(received, due):
 
 
 def _staff(django_user_model, role, name="staff"):
-    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+    return staff_user(name, role=role)
 
 
 def test_request_form_records_a_request_due_in_one_month(

@@ -1,18 +1,16 @@
 """Two staff members editing the same entry: the second is warned, nothing is lost."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from villes2.accounts import roles
 from villes2.actors.models import Organisation
+from villes2.core.testing import staff_user
 
 pytestmark = pytest.mark.django_db
 
 
 def _staff(django_user_model, username):
-    user = django_user_model.objects.create_user(username, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.PROJECT_OFFICER))
-    return user
+    return staff_user(username, role=roles.PROJECT_OFFICER)
 
 
 def _form_data(organisation, name, seen_version):
