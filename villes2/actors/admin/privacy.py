@@ -133,11 +133,17 @@ def erase_persons(modeladmin, request, queryset):
 
 def _erasure_preview(person: Person) -> list[tuple[str, int]]:
     """(table, rows) that erasing the person touches, history tables included."""
-    rows = []
+    rows = [(_("History of the entry"), person.history.count())]
     for model, relation in selectors.person_relations():
         count = model._default_manager.filter(**{relation.name: person.pk}).count()
-        if count:
-            rows.append((str(model._meta.verbose_name_plural), count))
+        if not count:
+            continue
+        if selectors.is_history_model(model):
+            name = model.instance_type._meta.verbose_name_plural
+            label = _("%(name)s (history)") % {"name": name}
+        else:
+            label = model._meta.verbose_name_plural
+        rows.append((str(label), count))
     return rows
 
 

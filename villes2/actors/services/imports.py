@@ -744,9 +744,25 @@ class _Importer:
     def _validate(self, entry: _Entry, line: int) -> None:
         """The model's own validation (validators, lengths, constraints), reported on the
         columns this line has no error on yet."""
-        exclude = ["slug"] if entry.is_new else None
+        self._report_invalid(entry.instance, line, exclude=["slug"] if entry.is_new else None)
+
+    def _validate_cells(self, line: int, converted: dict[str, Any]) -> None:
+        """For a line that cannot be matched to an entry (a required value or its
+        organisation is wrong): still check each cell given, so that every bad cell of the
+        file is reported at once."""
+        given = {name: value for name, value in converted.items() if value not in (None, "")}
+        others = [f.name for f in self.model._meta.get_fields() if f.name not in given]
+        self._report_invalid(
+            self.model(**given),
+            line,
+            exclude=others,
+            validate_unique=False,
+            validate_constraints=False,
+        )
+
+    def _report_invalid(self, instance: Any, line: int, **options: Any) -> None:
         try:
-            entry.instance.full_clean(exclude=exclude)
+            instance.full_clean(**options)
         except ValidationError as error:
             reported = set()
             for problem in reversed(self.report.errors):
@@ -1000,6 +1016,7 @@ class _OrganisationImporter(_Importer):
         if "territoires" in values:
             territories = self._territories(line, values["territoires"])
         if not name:
+            self._validate_cells(line, converted)
             return
 
         entry = self._match(line, values.get("identifiant", ""), converted["siren"], name)
@@ -1183,11 +1200,14 @@ class _PersonImporter(_Importer):
         if values.get("organisation"):
             organisation = self._organisation(line, "organisation", values["organisation"])
             if organisation is None:
-                return  # matching needs it; the line is bad already
+                # Matching needs it; the line is bad already.
+                self._validate_cells(line, converted)
+                return
         territories = None
         if "territoires" in values:
             territories = self._territories(line, values["territoires"])
         if not (first_name and last_name):
+            self._validate_cells(line, converted)
             return
         if selectors.identity_was_erased(
             first_name=first_name,

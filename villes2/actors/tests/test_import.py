@@ -302,7 +302,7 @@ def test_line_numbers_of_an_xlsx_are_its_row_numbers():
         [[], ["prenom", "nom", "courriel"], ["Anne", "Leroy", ""], [], ["Bob", "", "x@y"]]
     )
     report = run(PERSONS, "personnes.xlsx", content)
-    assert where(report) == [(5, "nom")]
+    assert where(report) == [(5, "nom"), (5, "courriel")]  # "x@y" has no domain
 
 
 def test_unknown_repeated_and_missing_columns_are_named():
@@ -771,3 +771,22 @@ def test_arbitrary_rows_never_raise(db, kind, file_format, rows):
     if report.ok:
         assert report.created + report.updated + report.unchanged >= 1
         assert report.run is not None
+
+
+def test_a_line_missing_its_name_still_has_its_other_cells_checked():
+    content = csv_bytes(
+        [
+            ["prenom", "nom", "courriel", "telephone", "organisation"],
+            ["Jean", "", "pas-une-adresse", "abc", ""],
+            ["Anne", "Durand", "pas-une-adresse", "abc", "inconnue"],
+        ]
+    )
+    report = run(PERSONS, "p.csv", content, dry_run=True)
+    assert [(p.line, p.column) for p in report.errors] == [
+        (2, "nom"),
+        (2, "courriel"),
+        (2, "telephone"),
+        (3, "organisation"),
+        (3, "courriel"),
+        (3, "telephone"),
+    ]
