@@ -72,9 +72,9 @@ class PersonFilterSet(_DirectoryFilterSet):
         fields = ["q", "organisation_kind", "territory", "network", "theme"]
 
     def filter_network(self, queryset, name, value):
-        return queryset.filter(networks__network=value) | queryset.filter(
-            memberships__organisation=value
-        )
+        # Roles in the network's own organisation, which the person's page shows; a
+        # person's `NetworkMembership` is shown nowhere public, so it filters nothing.
+        return queryset.filter(memberships__organisation=value)
 
     def filter_theme(self, queryset, name, value):
         # A person's themes are personal data: filter only on those they published.

@@ -39,6 +39,11 @@ class RightsRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("For a correction, say what is wrong and what is right."),
     )
+    # A field people never see (its block is hidden): robots that fill every field do.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def is_robot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
 
 
 class ConsentChoicesForm(forms.Form):

@@ -313,6 +313,9 @@ class Consent(models.Model):
                 condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=F("given_at")),
                 name="consent_withdrawn_after_given",
             ),
+            models.CheckConstraint(
+                condition=Q(purpose__in=ConsentPurpose.values), name="consent_purpose_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -412,11 +415,6 @@ class RightsRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.received_on:%d/%m/%Y}"
-
-    def save(self, *args, **kwargs):
-        if self.due_on is None and self.received_on is not None:
-            self.due_on = one_month_after(self.received_on)
-        super().save(*args, **kwargs)
 
     @property
     def is_overdue(self) -> bool:

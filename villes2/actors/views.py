@@ -4,13 +4,23 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+
+from villes2.core.throttle import client_address, throttle_allows
 
 from . import selectors, services
 from .filters import OrganisationFilterSet, PersonFilterSet
 from .forms import BoardDateForm, ConsentChoicesForm, RightsRequestForm
-from .models import Membership, NetworkMembership, Organisation, Person, RightsRequest
+from .models import (
+    ConsentPurpose,
+    Membership,
+    NetworkMembership,
+    Organisation,
+    Person,
+    RightsRequest,
+)
 
 PAGE_SIZE = 25
 VCARD_LIMIT = 500  # a selection export, not a bulk dump of the directory
@@ -140,16 +150,48 @@ def organisation_vcard(request, slug):
 _RECEIPT_SALT = "villes2.actors.rights-request-receipt"
 
 
+# Requests per client address per hour, and per requester e-mail per day: enough for a
+# person, not for a flood of rows and mails to the centre.
+REQUESTS_PER_ADDRESS = 5
+REQUESTS_PER_EMAIL = 3
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def rights_request(request, slug=None):
-    """ "Modify or delete my entry": a rights request, about one entry or in general."""
-    person = get_object_or_404(Person.objects.public(), slug=slug) if slug else None
+    """ "Modify or delete my entry": a rights request, about one entry or in general.
+    A restricted entry keeps its form (its holder keeps their rights) but the page does
+    not name them."""
+    person = get_object_or_404(Person, slug=slug) if slug else None
     form = RightsRequestForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        submitted = services.rights_request_submit(person=person, **form.cleaned_data)
-        token = signing.dumps(submitted.pk, salt=_RECEIPT_SALT)
-        return redirect("actors:rights_request_receipt", token=token)
-    return render(request, "actors/rights_request.html", {"form": form, "person": person})
+        if form.is_robot():
+            raise Http404
+        email = form.cleaned_data["requester_email"].casefold()
+        if throttle_allows(
+            scope="rights-request-address",
+            key=client_address(request),
+            limit=REQUESTS_PER_ADDRESS,
+            window=3600,
+        ) and throttle_allows(
+            scope="rights-request-email", key=email, limit=REQUESTS_PER_EMAIL, window=86400
+        ):
+            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+            submitted = services.rights_request_submit(person=person, **data)
+            token = signing.dumps(submitted.pk, salt=_RECEIPT_SALT)
+            return redirect("actors:rights_request_receipt", token=token)
+        form.add_error(
+            None,
+            _("Too many requests were sent from here: try again later, or write to the centre."),
+        )
+        status = 429
+    shown = person if person is not None and not person.processing_restricted else None
+    return render(
+        request,
+        "actors/rights_request.html",
+        {"form": form, "person": shown, "slug": slug},
+        status=status,
+    )
 
 
 @require_safe
@@ -162,6 +204,15 @@ def rights_request_receipt(request, token):
     return render(request, "actors/rights_request_receipt.html", {"submitted": submitted})
 
 
+def _choices_in_force(person: Person) -> dict:
+    in_force = selectors.consents_in_force(person)
+    return {
+        "public_fields": in_force.get(ConsentPurpose.PUBLIC_LISTING, []),
+        "newsletter": ConsentPurpose.NEWSLETTER in in_force,
+        "events": ConsentPurpose.EVENTS in in_force,
+    }
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def consent(request, token):
@@ -170,30 +221,21 @@ def consent(request, token):
     person = selectors.person_from_consent_token(token)
     if person is None:
         return render(request, "actors/consent_expired.html", status=404)
-    in_force = selectors.consents_in_force(person)
     saved = None
-    if request.method == "POST" and "withdraw" in request.POST:
-        services.consents_withdraw_all(person=person)
-        saved, in_force = "withdrawn", {}
-        form = ConsentChoicesForm(initial={"public_fields": []})
-    else:
-        form = ConsentChoicesForm(
-            request.POST or None,
-            initial={
-                "public_fields": in_force.get("public-listing", []),
-                "newsletter": "newsletter" in in_force,
-                "events": "events" in in_force,
-            },
+    withdraw_all = request.method == "POST" and "withdraw" in request.POST
+    form = ConsentChoicesForm(
+        None if withdraw_all else (request.POST or None),
+        initial=_choices_in_force(person),
+    )
+    if withdraw_all or (request.method == "POST" and form.is_valid()):
+        services.person_choices_record(
+            person=person,
+            purposes=set() if withdraw_all else form.purposes(),
+            public_fields=set() if withdraw_all else set(form.cleaned_data["public_fields"]),
+            withdraw_all=withdraw_all,
         )
-        if request.method == "POST" and form.is_valid():
-            services.consents_record(
-                person=person,
-                purposes=form.purposes(),
-                public_fields=set(form.cleaned_data["public_fields"]),
-                channel="formulaire en ligne",
-            )
-            services.persons_mark_informed(persons=[person])
-            saved = "recorded"
+        saved = "withdrawn" if withdraw_all else "recorded"
+        form = ConsentChoicesForm(initial=_choices_in_force(person))
     # The token is in the address: the site-wide "same-origin" referrer policy keeps it
     # from other sites ("no-referrer" would make browsers send `Origin: null`, which the
     # CSRF check rightly refuses).
@@ -204,7 +246,6 @@ def consent(request, token):
             "person": person,
             "form": form,
             "saved": saved,
-            "in_force": in_force,
             "text_version": services.CONSENT_TEXT_VERSION,
         },
     )

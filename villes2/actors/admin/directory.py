@@ -108,6 +108,13 @@ class NetworkMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
+    """The ledger: a recorded consent is never rewritten, only its withdrawal entered."""
+
     list_display = ("person", "purpose", "given_at", "withdrawn_at", "channel", "text_version")
     list_filter = ("purpose",)
     autocomplete_fields = ("person",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("person", "purpose", "fields", "given_at", "channel", "text_version")

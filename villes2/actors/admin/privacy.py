@@ -4,10 +4,12 @@ informed, the information e-mail, erasure, and the read-only log of erasures."""
 from __future__ import annotations
 
 import datetime
+from smtplib import SMTPException
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.db.models.deletion import ProtectedError
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,22 +67,35 @@ def mark_informed(modeladmin, request, queryset):
 @admin.action(description=_("E-mail the information and the link to their choices"))
 def send_information(modeladmin, request, queryset):
     base_url = request.build_absolute_uri("/").rstrip("/")
-    sent = without_email = 0
+    sent = skipped = failed = 0
     for person in queryset:
-        if services.person_information_send(person=person, base_url=base_url):
-            sent += 1
-        else:
-            without_email += 1
+        try:
+            if services.person_information_send(person=person, base_url=base_url):
+                sent += 1
+            else:
+                skipped += 1
+        except (SMTPException, OSError):
+            failed += 1
     modeladmin.message_user(request, _("%(count)s message(s) sent.") % {"count": sent})
-    if without_email:
+    if skipped:
         modeladmin.message_user(
             request,
             _(
-                "%(count)s person(s) have no e-mail address: inform them by post or "
-                "phone, then record it."
+                "%(count)s person(s) have no e-mail address or their processing is "
+                "restricted: inform them by post or phone, then record it."
             )
-            % {"count": without_email},
+            % {"count": skipped},
             messages.WARNING,
+        )
+    if failed:
+        modeladmin.message_user(
+            request,
+            _(
+                "%(count)s message(s) could not be sent (mail server error): nothing was "
+                "recorded for them; try again later."
+            )
+            % {"count": failed},
+            messages.ERROR,
         )
 
 
@@ -100,17 +115,27 @@ def erase_persons(modeladmin, request, queryset):
         if reason not in ErasureReason.values:
             reason = ErasureReason.STAFF
         by_person = {r.person_id: r for r in open_requests}
+        erased = 0
         for person in persons:
-            services.person_erase(
-                person=person,
-                reason=ErasureReason.REQUEST if person.pk in by_person else reason,
-                user=request.user,
-                request=by_person.get(person.pk),
-            )
+            try:
+                services.person_erase(
+                    person=person,
+                    reason=ErasureReason.REQUEST if person.pk in by_person else reason,
+                    user=request.user,
+                    request=by_person.get(person.pk),
+                )
+                erased += 1
+            except ProtectedError as error:
+                modeladmin.message_user(
+                    request,
+                    _("%(person)s was not erased: first remove or reassign %(rows)s.")
+                    % {"person": person, "rows": services.protected_by(error)},
+                    messages.ERROR,
+                )
         modeladmin.message_user(
             request,
             _("%(count)s person(s) erased. The erasure log keeps only anonymous counts.")
-            % {"count": len(persons)},
+            % {"count": erased},
             messages.SUCCESS,
         )
         return None
@@ -156,6 +181,11 @@ class ConsentInline(admin.TabularInline):
     fields = ("purpose", "fields", "given_at", "channel", "text_version", "withdrawn_at")
     ordering = ("-given_at",)
 
+    def has_change_permission(self, request, obj=None):
+        # Recorded rows are shown as they are; a withdrawal is entered on the consent's
+        # own page, where nothing else can be changed.
+        return False
+
 
 class RightsRequestInline(admin.TabularInline):
     model = RightsRequest
@@ -179,8 +209,24 @@ class PersonPrivacyAdminMixin:
     def get_list_filter(self, request):
         return (*super().get_list_filter(request), *self.privacy_list_filter)
 
+    def delete_model(self, request, obj):
+        """Deleting a person is erasing them: a plain delete would leave their name in
+        the history and the admin log."""
+        services.person_erase(person=obj, reason=ErasureReason.STAFF, user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # What goes with a person (consents, roles…) goes by erasure, which `delete_person`
+        # allows as a whole: no separate delete right is needed on each related table.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_queryset(self, request, queryset):
+        for person in queryset:
+            services.person_erase(person=person, reason=ErasureReason.STAFF, user=request.user)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # "erase_persons" below, with its preview
         if request.user.has_perm("actors.change_person"):
             for function in (mark_informed, send_information):
                 actions[function.__name__] = self.get_action(function)

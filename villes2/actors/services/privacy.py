@@ -12,6 +12,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.deletion import ProtectedError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -19,15 +21,18 @@ from ..models import (
     OPEN_STATUSES,
     Consent,
     ConsentPurpose,
+    DataExport,
     ErasedIdentity,
     Erasure,
     ErasureReason,
+    ImportRun,
     Organisation,
     Person,
     PublicField,
     RequestChannel,
     RequestStatus,
     RightsRequest,
+    one_month_after,
 )
 from ..selectors.privacy import (
     consent_link_token,
@@ -39,6 +44,8 @@ from ..selectors.privacy import (
 from .merge import MERGED_INTO_REASON
 
 security_log = logging.getLogger("villes2.security")
+
+ERASED_FILE_NAME = "(nom de fichier effacé : il nommait une personne effacée)"
 
 # Bump when the consent text of `actors/consent.html` changes: the ledger records which
 # text each person agreed to.
@@ -105,23 +112,47 @@ def consents_withdraw_all(*, person: Person) -> int:
     )
 
 
+@transaction.atomic
+def person_choices_record(
+    *, person: Person, purposes: set[str], public_fields: set[str], withdraw_all: bool
+) -> None:
+    """What a person chose on their own page, in one transaction: all consents withdrawn,
+    or their choices recorded; either way they now know they are listed (art. 14)."""
+    if withdraw_all:
+        consents_withdraw_all(person=person)
+    else:
+        consents_record(
+            person=person,
+            purposes=purposes,
+            public_fields=public_fields,
+            channel="formulaire en ligne",
+        )
+    persons_mark_informed(persons=[person])
+
+
+@transaction.atomic
 def persons_mark_informed(*, persons, day: datetime.date | None = None) -> int:
-    """Record that the persons were told of their listing (GDPR art. 14), on `day`."""
+    """Record that the persons were told of their listing (GDPR art. 14), on `day`.
+    The version goes up, so that an admin form opened earlier cannot silently save the
+    old empty date back (`core.admin.ConcurrentEditAdminMixin`)."""
     day = day or timezone.localdate()
     count = 0
     for person in persons:
         if person.informed_on is None:
             person.informed_on = day
+            person.version += 1
             person._change_reason = "Information art. 14"
-            person.save(update_fields=["informed_on"])
+            person.save(update_fields=["informed_on", "version"])
             count += 1
     return count
 
 
 def person_information_send(*, person: Person, base_url: str) -> bool:
     """E-mail the person what the directory holds about them, why, their rights, and a
-    link to choose what is published; record the date. False if no e-mail is known."""
-    if not person.email:
+    link to choose what is published; record the date. False if no e-mail is known or
+    the person's processing is restricted (no mailing then); a mail server error is
+    raised (`SMTPException`, `OSError`) and nothing is recorded."""
+    if not person.email or person.processing_restricted:
         return False
     context = {
         "person": person,
@@ -151,7 +182,9 @@ def rights_request_submit(
     message: str,
     channel: str = RequestChannel.WEB,
 ) -> RightsRequest:
-    """Record a rights request (due in one month) and tell the centre, after commit."""
+    """Record a rights request, due one month after receipt (art. 12.3), and tell the
+    centre after commit."""
+    received_on = timezone.localdate()
     request = RightsRequest(
         person=person,
         kind=kind,
@@ -159,10 +192,10 @@ def rights_request_submit(
         requester_email=requester_email,
         message=message,
         channel=channel,
-        received_on=timezone.localdate(),
+        received_on=received_on,
+        due_on=one_month_after(received_on),
     )
-    request.due_on = None
-    request.full_clean(exclude=["due_on"])
+    request.full_clean()
     request.save()
     recipient = settings.VILLES2_LEGAL["contact_email"]
     if recipient:
@@ -179,8 +212,11 @@ def rights_request_submit(
 
 
 def rights_request_update(*, request: RightsRequest, user) -> RightsRequest:
-    """Save a request edited by staff: who handled it, and the answer date when it is
-    closed (cleared if reopened)."""
+    """Save a request recorded or edited by staff: due one month after receipt unless
+    set (extended), who handled it, and the answer date when it is closed (cleared if
+    reopened)."""
+    if request.due_on is None:
+        request.due_on = one_month_after(request.received_on)
     request.handled_by = user
     if request.status in OPEN_STATUSES:
         request.closed_on = None
@@ -230,6 +266,31 @@ def _merged_ids(pk: int) -> set[int]:
     return found
 
 
+def _traces_forget(*, names, models: set, counts: _Counts) -> None:
+    """What names the person in free text: admin-log entries of rows deleted without
+    history (their `str()` holds the name), the file names of imports and the filters of
+    exports that searched for them."""
+    content_types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
+    for first_name, last_name in names:
+        full_name = f"{first_name} {last_name}".strip()
+        if len(last_name) < 3:
+            continue  # too short to tell the person from any other text
+        entries = LogEntry.objects.filter(
+            content_type__in=content_types.values(), object_repr__icontains=full_name
+        )
+        counts.add("admin.LogEntry", entries.delete()[0])
+        counts.add(
+            ImportRun._meta.label,
+            ImportRun.objects.filter(file_name__icontains=last_name).update(
+                file_name=ERASED_FILE_NAME
+            ),
+        )
+        counts.add(
+            DataExport._meta.label,
+            DataExport.objects.filter(filters__icontains=last_name).update(filters=""),
+        )
+
+
 @transaction.atomic
 def person_erase(
     *,
@@ -256,6 +317,7 @@ def person_erase(
         email=person.email,
         organisation_slugs=list(slugs),
     )
+    names, emails = {(person.first_name, person.last_name)}, {person.email}
     # Entries merged into this one keep their own history under their old ids: it names
     # the person too, and their e-mails must not come back either.
     merged = _merged_ids(person.pk)
@@ -265,22 +327,23 @@ def person_erase(
             digests |= identity_digests(
                 first_name=last.first_name, last_name=last.last_name, email=last.email
             )
+            names.add((last.first_name, last.last_name))
+            emails.add(last.email)
+    ids = [person.pk, *merged]
+    emails.discard("")
     counts = _Counts()
     history: list[tuple[type[models.Model], str]] = []
+    related_models: set[type[models.Model]] = {Person}
     for model, relation in person_relations():
         label = model._meta.label
         if is_history_model(model):
             history.append((model, relation.name))
             continue
+        related_models.add(model)
         rows = model._default_manager.filter(**{relation.name: person.pk})
         if model is RightsRequest:
-            counts.add(
-                label,
-                rows.update(
-                    person=None, requester_name="", requester_email="", message="", response=""
-                ),
-            )
-        elif relation.many_to_many:
+            continue  # below, with the requests not linked to the entry
+        if relation.many_to_many:
             counts.add(label, rows.count())  # link rows go with the person
         elif relation.remote_field.on_delete is models.SET_NULL:
             # The row stands without the person (a document they wrote): unlink it.
@@ -289,15 +352,31 @@ def person_erase(
             pks = list(rows.values_list("pk", flat=True))
             _admin_log_forget(model, pks, counts)
             counts.add(label, model._default_manager.filter(pk__in=pks).delete()[0])
-    ids = [person.pk, *merged]
+    # Rights requests stay as proof of the answer, emptied of who asked and what: those
+    # linked to the entry, the one being answered, and those sent from an address of
+    # the person without being linked (the general form).
+    about_person = Q(person_id__in=ids)
+    for email in emails:
+        about_person |= Q(requester_email__iexact=email)
+    if request is not None:
+        about_person |= Q(pk=request.pk)
+    counts.add(
+        RightsRequest._meta.label,
+        RightsRequest.objects.filter(about_person).update(
+            person=None, requester_name="", requester_email="", message="", response=""
+        ),
+    )
     _admin_log_forget(Person, ids, counts)
     person.delete()
     counts.add(Person._meta.label, 1)
-    # Last, so that the rows the deletions above wrote into history tables go too.
+    # Last, so that the rows the deletions above wrote into history tables go too; first,
+    # the admin-log entries of rows deleted earlier, known only from their history.
     counts.add("actors.HistoricalPerson", Person.history.filter(id__in=ids).delete()[0])
     for model, name in history:
         rows = model._default_manager.filter(**{f"{name}__in": ids})
+        _admin_log_forget(model.instance_type, set(rows.values_list("id", flat=True)), counts)
         counts.add(model._meta.label, rows.delete()[0])
+    _traces_forget(names=names, models=related_models, counts=counts)
 
     erasure = Erasure(
         reason=reason, request=request, erased_by=user, counts=dict(sorted(counts.by_table.items()))
@@ -325,15 +404,30 @@ def person_erase(
 class RetentionReport:
     candidates: list[Person]
     erasures: list[Erasure] = field(default_factory=list)
+    failed: list[tuple[Person, str]] = field(default_factory=list)
+    removed_files: int = 0
 
 
 def retention_purge(
     *, dry_run: bool, today: datetime.date | None = None, years: int | None = None
 ) -> RetentionReport:
     """Erase the contacts whose retention period has run out (`retention_candidates`),
-    each in its own transaction; with `dry_run`, only say who would be."""
+    each in its own transaction; one that cannot be erased (a protected relation) is
+    reported and the others go on. With `dry_run`, only say who would be."""
     report = RetentionReport(candidates=list(retention_candidates(today=today, years=years)))
     if not dry_run:
         for person in report.candidates:
-            report.erasures.append(person_erase(person=person, reason=ErasureReason.RETENTION))
+            try:
+                erasure = person_erase(person=person, reason=ErasureReason.RETENTION)
+            except ProtectedError as error:
+                report.failed.append((person, protected_by(error)))
+            else:
+                report.erasures.append(erasure)
     return report
+
+
+def protected_by(error: ProtectedError) -> str:
+    """The kinds of rows that keep a deletion from happening, for a French message."""
+    return ", ".join(
+        sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+    )

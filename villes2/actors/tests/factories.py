@@ -11,7 +11,10 @@ from villes2.actors.models import (
     Organisation,
     OrganisationKind,
     Person,
+    RightKind,
+    RightsRequest,
     Tag,
+    one_month_after,
 )
 from villes2.core.testing import m2m
 from villes2.core.text import normalize_for_search
@@ -108,3 +111,15 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     given_at = factory.LazyFunction(timezone.now)
     channel = "formulaire"
     text_version = "v1"
+
+
+class RightsRequestFactory(factory.django.DjangoModelFactory):
+    """A request received today by e-mail, due one month later."""
+
+    class Meta:
+        model = RightsRequest
+
+    kind = RightKind.ACCESS
+    channel = "courriel"
+    received_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda request: one_month_after(request.received_on))

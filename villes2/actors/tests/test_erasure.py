@@ -4,7 +4,7 @@ history and admin log included; anonymous counts and keyed hashes remain."""
 import datetime
 
 import pytest
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -13,9 +13,11 @@ from villes2.accounts import roles
 from villes2.actors import selectors, services
 from villes2.actors.models import (
     Consent,
+    DataExport,
     ErasedIdentity,
     Erasure,
     ErasureReason,
+    ImportRun,
     Mandate,
     Membership,
     NetworkMembership,
@@ -33,6 +35,7 @@ from .factories import (
     NetworkMembershipFactory,
     OrganisationFactory,
     PersonFactory,
+    RightsRequestFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +78,7 @@ def traced_person(django_user_model):
     NetworkMembershipFactory(person=person, organisation=None)
     Mandate.objects.create(person=person, office=Office.ASSESSOR, start_date="2020-01-01")
     ConsentFactory(person=person, fields=["email"])
-    RightsRequest.objects.create(
+    RightsRequestFactory(
         person=person,
         kind=RightKind.ERASURE,
         requester_name=f"{FIRST} {LAST}",
@@ -211,7 +214,7 @@ def test_retention_candidates_and_purge(capsys):
     ConsentFactory(person=consenting, fields=["email"])
     asking = PersonFactory(last_name="Demandeuse")
     _aged(asking, years_ago=4)
-    RightsRequest.objects.create(person=asking, kind=RightKind.ACCESS, channel="courriel")
+    RightsRequestFactory(person=asking, kind=RightKind.ACCESS, channel="courriel")
     young = PersonFactory(last_name="Récente")
     candidates = set(selectors.retention_candidates())
     assert old in candidates
@@ -251,3 +254,55 @@ def test_erasing_a_merged_entry_erases_the_entries_merged_into_it(traced_person)
     assert _tables_mentioning((*NEEDLES, "zq@example", "z.q@example")) == []
     for email in ("zq@example.org", "z.q@example.org", EMAIL):
         assert selectors.identity_was_erased(first_name="", last_name="", email=email)
+
+
+def test_erasure_reaches_free_text_traces(traced_person, django_user_model):
+    direction = django_user_model.objects.get(username="direction")
+    # A request sent from the general form, not linked to the entry.
+    unlinked = RightsRequestFactory(
+        requester_name=f"{FIRST} {LAST}", requester_email=EMAIL.upper(), message=LAST
+    )
+    # A row deleted earlier in the admin, without history: only the log names it.
+    network = NetworkMembership.objects.get(person=traced_person)
+    LogEntry.objects.log_actions(
+        user_id=direction.pk,
+        queryset=[network],
+        action_flag=DELETION,
+        change_message="[]",
+    )
+    network.delete()
+    ImportRun.objects.create(
+        kind="personnes", file_name=f"liste-{LAST}.csv", sha256="0" * 64, imported_by=direction
+    )
+    DataExport.objects.create(
+        exported_by=direction,
+        what="personnes",
+        file_format="csv",
+        row_count=1,
+        filters=f"q={LAST}",
+    )
+    services.person_erase(person=traced_person, reason=ErasureReason.STAFF)
+    assert _tables_mentioning(NEEDLES) == []
+    unlinked.refresh_from_db()
+    assert (unlinked.requester_name, unlinked.requester_email, unlinked.message) == ("", "", "")
+
+
+def test_deleting_in_the_admin_is_erasing(client, traced_person, django_user_model):
+    client.force_login(django_user_model.objects.get(username="direction"))
+    Mandate.objects.filter(person=traced_person).delete()  # protected: the admin says so
+    url = f"/gestion/actors/person/{traced_person.pk}/delete/"
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert _tables_mentioning(NEEDLES) == []
+    assert Erasure.objects.get().reason == ErasureReason.STAFF
+    actions = client.get("/gestion/actors/person/").context["action_form"].fields["action"]
+    assert "delete_selected" not in dict(actions.choices)
+
+
+def test_board_members_are_never_purged():
+    board_member = PersonFactory(last_name="Trésorière")
+    _aged(board_member, years_ago=10)
+    Mandate.objects.create(person=board_member, office=Office.TREASURER, start_date="2010-01-01")
+    assert board_member not in set(selectors.retention_candidates())
+    Mandate.objects.filter(person=board_member).delete()
+    assert board_member in set(selectors.retention_candidates())

@@ -30,6 +30,7 @@ from .factories import (
     NetworkMembershipFactory,
     OrganisationFactory,
     PersonFactory,
+    RightsRequestFactory,
     TagFactory,
 )
 
@@ -89,7 +90,7 @@ def test_person_merge_moves_everything_and_fills_only_empty_fields(director):
     )
     consent = ConsentFactory(person=other, fields=["email"])
     consent_before = Consent.objects.filter(pk=consent.pk).values().get()
-    request = RightsRequest.objects.create(
+    request = RightsRequestFactory(
         person=other, kind=RightKind.ACCESS, channel=RequestChannel.EMAIL
     )
     other_pk, version = other.pk, keep.version
@@ -177,7 +178,7 @@ def test_every_relation_found_by_introspection_is_moved(director):
             person=other, office=Office.ASSESSOR, start_date=datetime.date(2020, 1, 1)
         ),
         Consent: lambda: ConsentFactory(person=other),
-        RightsRequest: lambda: RightsRequest.objects.create(
+        RightsRequest: lambda: RightsRequestFactory(
             person=other, kind=RightKind.OBJECTION, channel=RequestChannel.POST
         ),
     }

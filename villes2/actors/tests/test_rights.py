@@ -4,7 +4,8 @@ consent page reached by a signed link, restriction of processing, art. 14 inform
 import datetime
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
+from django.core.cache import cache
 from django.utils import timezone
 
 from villes2.accounts import roles
@@ -22,9 +23,15 @@ from villes2.actors.models import (
 )
 from villes2.core.testing import staff_user
 
-from .factories import ConsentFactory, MembershipFactory, PersonFactory
+from .factories import ConsentFactory, MembershipFactory, PersonFactory, RightsRequestFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    """The request form counts requests in the cache: each test starts at zero."""
+    cache.clear()
 
 
 @pytest.mark.parametrize(
@@ -104,11 +111,11 @@ def test_general_request_form_and_forged_receipt(client):
 
 def test_overdue_requests_are_listed(django_user_model, client):
     today = timezone.localdate()
-    overdue = RightsRequest.objects.create(
+    overdue = RightsRequestFactory(
         kind=RightKind.ACCESS, channel="courriel", received_on=today - datetime.timedelta(days=40)
     )
-    RightsRequest.objects.create(kind=RightKind.ACCESS, channel="courriel", received_on=today)
-    RightsRequest.objects.create(
+    RightsRequestFactory(kind=RightKind.ACCESS, channel="courriel", received_on=today)
+    RightsRequestFactory(
         kind=RightKind.ERASURE,
         channel="courriel",
         received_on=today - datetime.timedelta(days=60),
@@ -125,7 +132,7 @@ def test_overdue_requests_are_listed(django_user_model, client):
 
 
 def test_closing_a_request_records_who_and_when(django_user_model, client):
-    request = RightsRequest.objects.create(kind=RightKind.ACCESS, channel="courriel")
+    request = RightsRequestFactory(kind=RightKind.ACCESS, channel="courriel")
     user = _staff(django_user_model, roles.ASSISTANT)
     client.force_login(user)
     response = client.post(
@@ -255,7 +262,7 @@ def test_information_email_sends_the_link_and_records_the_date(django_user_model
     )
 
 
-def test_not_informed_list_for_staff(django_user_model, client):
+def test_not_informed_list_for_staff(django_user_model, client, territories):
     informed = PersonFactory(informed_on=datetime.date(2026, 1, 5))
     not_informed = PersonFactory()
     # The nine board members loaded from the note start as not informed, too.
@@ -287,3 +294,96 @@ def test_request_pages_query_budget(client, django_assert_num_queries):
     )
     with django_assert_num_queries(1):  # the request
         assert client.get(response["Location"]).status_code == 200
+
+
+def _request_data(**values):
+    return {
+        "kind": RightKind.ACCESS,
+        "requester_name": "Léa",
+        "requester_email": "lea@example.org",
+        **values,
+    }
+
+
+def test_robots_filling_the_hidden_field_write_nothing(client):
+    response = client.post("/annuaire/demande/", _request_data(website="http://spam.example"))
+    assert response.status_code == 404
+    assert not RightsRequest.objects.exists()
+
+
+def test_request_form_is_rate_limited_with_a_french_message(client):
+    for number in range(5):
+        response = client.post(
+            "/annuaire/demande/", _request_data(requester_email=f"p{number}@example.org")
+        )
+        assert response.status_code == 302
+    response = client.post("/annuaire/demande/", _request_data(requester_email="p9@example.org"))
+    assert response.status_code == 429
+    assert "Trop de demandes ont été envoyées d’ici" in response.content.decode()
+    assert RightsRequest.objects.count() == 5
+
+
+def test_request_form_is_rate_limited_per_email(client):
+    for _number in range(3):
+        client.post("/annuaire/demande/", _request_data(), REMOTE_ADDR=f"10.0.0.{_number}")
+    response = client.post("/annuaire/demande/", _request_data(), REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+    assert RightsRequest.objects.count() == 3
+
+
+def test_restricted_person_keeps_the_request_form_without_being_named(client):
+    person = PersonFactory(last_name="Cachée", slug="cachee", processing_restricted=True)
+    response = client.get("/annuaire/personnes/cachee/demande/")
+    assert response.status_code == 200
+    assert "Cachée" not in response.content.decode()
+    client.post("/annuaire/personnes/cachee/demande/", _request_data())
+    assert RightsRequest.objects.get().person == person
+
+
+def test_information_is_not_mailed_to_restricted_persons_and_mail_errors_are_reported(
+    django_user_model, client, monkeypatch
+):
+    restricted = PersonFactory(email="r@example.org", processing_restricted=True)
+    unlucky = PersonFactory(email="u@example.org")
+    client.force_login(_staff(django_user_model, roles.ASSISTANT))
+    response = client.post(
+        "/gestion/actors/person/",
+        {"action": "send_information", "_selected_action": [restricted.pk]},
+        follow=True,
+    )
+    assert mail.outbox == []
+    assert "limitation du traitement" in response.content.decode()
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr("villes2.actors.services.privacy.send_mail", refuse)
+    response = client.post(
+        "/gestion/actors/person/",
+        {"action": "send_information", "_selected_action": [unlucky.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "n’ont pas pu être envoyés" in response.content.decode()
+    unlucky.refresh_from_db()
+    assert unlucky.informed_on is None
+
+
+def test_recording_information_raises_the_version():
+    person = PersonFactory()
+    services.persons_mark_informed(persons=[person])
+    person.refresh_from_db()
+    assert person.version == 2
+
+
+def test_consent_link_expires_after_90_days(client, monkeypatch):
+    person = PersonFactory()
+    now = signing.time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: now - 91 * 86400)
+    old_token = selectors.consent_link_token(person=person)
+    monkeypatch.setattr(signing.time, "time", lambda: now - 89 * 86400)
+    recent_token = selectors.consent_link_token(person=person)
+    monkeypatch.undo()
+    assert selectors.person_from_consent_token(old_token) is None
+    assert selectors.person_from_consent_token(recent_token) == person
+    assert client.get(f"/annuaire/mes-choix/{old_token}/").status_code == 404

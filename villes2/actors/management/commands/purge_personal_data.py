@@ -31,10 +31,17 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Simulation : {count} fiche(s) seraient effacées.")
         else:
-            self.stdout.write(f"{count} fiche(s) effacées.")
+            self.stdout.write(f"{len(report.erasures)} fiche(s) effacées sur {count}.")
         # Entry numbers and dates only: the report may end up in a mailed cron log.
         for person in report.candidates:
             last = person.last_contact_on or person.created_at.date()
             self.stdout.write(
                 f"  fiche n° {person.pk}, dernier contact ou création : {last:%d/%m/%Y}"
+            )
+        for person, rows in report.failed:
+            self.stderr.write(f"  fiche n° {person.pk} non effacée : {rows} la protègent.")
+        if report.removed_files:
+            self.stdout.write(
+                f"{report.removed_files} fichier(s) d'import en attente de plus d'un jour "
+                "supprimé(s)."
             )
