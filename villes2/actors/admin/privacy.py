@@ -22,7 +22,6 @@ from ..models import (
     Consent,
     Erasure,
     ErasureReason,
-    Person,
     RightKind,
     RightsRequest,
 )
@@ -139,7 +138,7 @@ def erase_persons(modeladmin, request, queryset):
             messages.SUCCESS,
         )
         return None
-    previews = [(person, _erasure_preview(person)) for person in persons]
+    previews = [(person, selectors.person_erasure_preview(person=person)) for person in persons]
     return TemplateResponse(
         request,
         "admin/actors/person/erase_confirmation.html",
@@ -154,22 +153,6 @@ def erase_persons(modeladmin, request, queryset):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         },
     )
-
-
-def _erasure_preview(person: Person) -> list[tuple[str, int]]:
-    """(table, rows) that erasing the person touches, history tables included."""
-    rows = [(_("History of the entry"), person.history.count())]
-    for model, relation in selectors.person_relations():
-        count = model._default_manager.filter(**{relation.name: person.pk}).count()
-        if not count:
-            continue
-        if selectors.is_history_model(model):
-            name = model.instance_type._meta.verbose_name_plural
-            label = _("%(name)s (history)") % {"name": name}
-        else:
-            label = model._meta.verbose_name_plural
-        rows.append((str(label), count))
-    return rows
 
 
 class ConsentInline(admin.TabularInline):

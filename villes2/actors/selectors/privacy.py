@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from villes2.core.text import normalize_for_search
 
@@ -42,6 +43,23 @@ def person_relations() -> Iterator[tuple[type[models.Model], models.Field]]:
                 continue
             if field.many_to_one or field.one_to_one or field.many_to_many:
                 yield model, field
+
+
+def person_erasure_preview(*, person: Person) -> list[tuple[str, int]]:
+    """(table, rows) that erasing the person touches, history tables included, for the
+    confirmation page."""
+    rows = [(str(_("History of the entry")), person.history.count())]
+    for model, relation in person_relations():
+        count = model._default_manager.filter(**{relation.name: person.pk}).count()
+        if not count:
+            continue
+        if is_history_model(model):
+            name = model.instance_type._meta.verbose_name_plural
+            label = _("%(name)s (history)") % {"name": name}
+        else:
+            label = model._meta.verbose_name_plural
+        rows.append((str(label), count))
+    return rows
 
 
 def person_export(person: Person) -> dict:
