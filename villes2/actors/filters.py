@@ -26,7 +26,9 @@ class _DirectoryFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        themes = public_themes()
+        # Persons publishing their themes: read once for the choices and the filter.
+        self.publishing_themes = person_ids_publishing(PublicField.THEMES)
+        themes = public_themes(publishing=self.publishing_themes)
         self.filters["theme"].queryset = themes
         self.form.fields["theme"].queryset = themes
 
@@ -78,4 +80,4 @@ class PersonFilterSet(_DirectoryFilterSet):
 
     def filter_theme(self, queryset, name, value):
         # A person's themes are personal data: filter only on those they published.
-        return queryset.filter(themes=value, pk__in=person_ids_publishing(PublicField.THEMES))
+        return queryset.filter(themes=value, pk__in=self.publishing_themes)

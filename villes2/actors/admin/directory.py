@@ -1,5 +1,4 @@
 import json
-import logging
 
 from django.contrib import admin
 from django.http import HttpResponse
@@ -27,9 +26,6 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("organisation", "person")
-
-
-security_log = logging.getLogger("villes2.security")
 
 
 @admin.register(Organisation)
@@ -60,20 +56,22 @@ class PersonAdmin(PersonPrivacyAdminMixin, ConcurrentEditAdminMixin, SimpleHisto
     form = PersonDuplicateForm
     actions = ["export_json", export_csv, export_xlsx, merge_duplicates]
 
-    @admin.action(description=_("Export everything about these persons (JSON, GDPR)"))
+    # Like the CSV/XLSX exports, it takes the right to change entries, not just to view.
+    @admin.action(
+        description=_("Export everything about these persons (JSON, GDPR)"),
+        permissions=["change"],
+    )
     def export_json(self, request, queryset):
-        exports = [selectors.person_export(person) for person in queryset]
-        security_log.info(
-            "personal data export user=%s persons=%s",
-            request.user.pk,
-            ",".join(str(person.pk) for person in queryset),
-        )
+        persons = list(queryset)
+        exports = [selectors.person_export(person) for person in persons]
+        # One line on the security log (user, persons' numbers), written by the service.
         services.data_export_log(
             user=request.user,
             what=services.EXPORT_PERSON_DATA,
             file_format="json",
             row_count=len(exports),
             filters=request.GET.urlencode(),
+            person_ids=[person.pk for person in persons],
         )
         response = HttpResponse(
             json.dumps(exports, ensure_ascii=False, indent=2),

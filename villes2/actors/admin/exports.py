@@ -32,7 +32,8 @@ def _export(request: HttpRequest, queryset, file_format: str) -> HttpResponse:
         what=what,
         file_format=file_format,
         row_count=len(rows),
-        # The changelist's filters and search; "select all" exports all they match.
+        # The changelist's filters ("select all" exports all they match); the service
+        # keeps only the fact that a search was used, never its text.
         filters=request.GET.urlencode(),
     )
     response = HttpResponse(content, content_type=content_type)

@@ -33,6 +33,7 @@ from openpyxl.styles import Font
 from .. import services
 from ..columns import ORGANISATION_COLUMNS, PERSON_COLUMNS, headers
 from ..models import ImportKind, ImportRun
+from ..services.imports import import_file_id
 
 COLUMNS = {ImportKind.ORGANISATIONS: ORGANISATION_COLUMNS, ImportKind.PERSONS: PERSON_COLUMNS}
 MODEL_OF_KIND = {ImportKind.ORGANISATIONS: "organisation", ImportKind.PERSONS: "person"}
@@ -319,6 +320,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "imported_at",
         "kind",
         "file_name",
+        "file_id",
         "imported_by",
         "created",
         "updated",
@@ -326,6 +328,15 @@ class ImportRunAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind",)
     list_select_related = ("imported_by",)
+    # Imported rows name their file by these digits ("Import du … (fichier a1b2c3d4)").
+    search_fields = ("sha256__istartswith",)
+    search_help_text = gettext_lazy(
+        "The file identifier shown in the source of imported entries (“fichier a1b2c3d4”)."
+    )
+
+    @admin.display(description=gettext_lazy("file identifier"), ordering="sha256")
+    def file_id(self, obj):
+        return import_file_id(obj.sha256)
 
     def has_change_permission(self, request, obj=None):
         return False

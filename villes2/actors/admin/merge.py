@@ -1,7 +1,8 @@
 """Duplicates in `/gestion/`: a warning on entry, and the merge action.
 
 The forms keep the concurrent-edit check of `core.admin.VersionedAdminForm` and add one:
-a likely duplicate stops the save until the editor ticks that it is another entry.
+a likely duplicate stops the save until the editor ticks that it is another entry. A
+person erased from the directory (GDPR) cannot be added back at all.
 """
 
 from django import forms
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from villes2.core.admin import VersionedAdminForm
 
 from .. import selectors, services
-from ..models import Person
+from ..models import Organisation, Person
 
 # Prefix of the roles inline (`MembershipInline`) in the person form's POST data.
 MEMBERSHIPS_PREFIX = "memberships"
@@ -45,8 +46,16 @@ class _DuplicateCheckForm(VersionedAdminForm):
     def find_duplicates(self, cleaned: dict) -> list:
         raise NotImplementedError
 
+    def refusal(self, cleaned: dict) -> str:
+        """Why the entry cannot be saved at all, whatever the editor ticks; else ""."""
+        return ""
+
     def clean(self):
         cleaned = super().clean()
+        refusal = self.refusal(cleaned)
+        if refusal:  # no "it is another one" box: this one cannot be overridden
+            self.add_error(None, ValidationError(refusal, code="refused"))
+            return cleaned
         if cleaned.get("not_a_duplicate"):
             return cleaned
         duplicates = self.find_duplicates(cleaned)
@@ -89,6 +98,26 @@ class PersonDuplicateForm(_DuplicateCheckForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["not_a_duplicate"].label = _("This is indeed a different person")
+
+    def refusal(self, cleaned: dict) -> str:
+        """A person erased from the directory (GDPR art. 17) is not added back: their
+        e-mail, or their name in one of the organisations of the roles entered, was
+        recorded as erased (`selectors.identity_was_erased`, as the import checks)."""
+        if self.instance.pk or not (cleaned.get("first_name") and cleaned.get("last_name")):
+            return ""
+        organisation_ids = _posted_organisation_ids(self.data) or []
+        slugs = Organisation.objects.filter(pk__in=organisation_ids).values_list("slug", flat=True)
+        if selectors.identity_was_erased(
+            first_name=cleaned["first_name"],
+            last_name=cleaned["last_name"],
+            email=cleaned.get("email") or "",
+            organisation_slugs=list(slugs),
+        ):
+            return gettext(
+                "This person was erased from the directory at their request (GDPR): they "
+                "cannot be added to it again."
+            )
+        return ""
 
     def find_duplicates(self, cleaned: dict) -> list:
         if not (cleaned.get("first_name") and cleaned.get("last_name")):

@@ -102,14 +102,13 @@ def partner_groups() -> list[tuple[str, list[Organisation]]]:
     return [(labels[kind], organisations) for kind, organisations in groups.items()]
 
 
-def public_themes():
+def public_themes(*, publishing: set[int] | None = None):
     """Themes that may be shown: those of organisations, and those of persons who
-    published their themes."""
+    published their themes (`publishing`, if the caller has already read them)."""
+    if publishing is None:
+        publishing = person_ids_publishing(PublicField.THEMES)
     return (
-        Tag.objects.filter(
-            Q(organisations__isnull=False)
-            | Q(persons__in=person_ids_publishing(PublicField.THEMES))
-        )
+        Tag.objects.filter(Q(organisations__isnull=False) | Q(persons__in=publishing))
         .distinct()
         .order_by("name")
     )

@@ -16,6 +16,7 @@ import hashlib
 import io
 import logging
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -58,6 +59,7 @@ MAX_COMPRESSION_RATIO = 200
 RATIO_CHECKED_FROM = 1024 * 1024  # small parts of an honest workbook may deflate more
 
 COLUMNS = {ImportKind.ORGANISATIONS: ORGANISATION_COLUMNS, ImportKind.PERSONS: PERSON_COLUMNS}
+IMPORT_FILE_ID_LENGTH = 8  # hex digits of the SHA-256 naming the file in sources
 
 # The descriptions of columns.py, shared with the export as plain strings: marked here so
 # that the catalogues keep their French (the upload page and template files show them).
@@ -84,6 +86,7 @@ COLUMN_DESCRIPTIONS = (
     gettext_noop("date the person was told of their listing (JJ/MM/AAAA)"),
 )
 
+NAME_WITHOUT_LETTERS = gettext_noop("The name must contain letters or digits.")
 UNEXPECTED_ERROR = gettext_noop(
     "The file could not be checked because of an unexpected error, recorded for the "
     "developers: nothing was written."
@@ -96,6 +99,11 @@ FALSE_WORDS = {"non", "n", "0", "faux", "no", "false"}
 FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 SIREN_SEPARATORS = re.compile(r"[\s.\u00a0\u202f]")
+# Control characters and line or paragraph separators: refused in every cell, but for
+# the line breaks of a postal address.
+CONTROL_CATEGORIES = {"Cc", "Zl", "Zp"}
+MULTI_LINE_COLUMNS = {"adresse"}
+MULTI_LINE_BREAKS = "\n\r"
 
 ORGANISATION_FIELDS = {
     "nom": "name",
@@ -212,6 +220,12 @@ def import_file_format(file_name: str) -> str | None:
     """The format of a file by its name: "csv", "xlsx", or None."""
     suffix = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     return suffix if suffix in ("csv", "xlsx") else None
+
+
+def import_file_id(sha256: str) -> str:
+    """How rows and history name the file they were imported from: the first digits of
+    its SHA-256, which identify its `ImportRun` without carrying its name."""
+    return sha256[:IMPORT_FILE_ID_LENGTH]
 
 
 def column_description(column: Column) -> str:
@@ -643,9 +657,40 @@ def _row_values(
                 % {"length": len(text), "max": MAX_CELL_CHARS},
             )
             good = False
+        elif _has_control_characters(text, multi_line=header in MULTI_LINE_COLUMNS):
+            report.error(line, header, _control_message(header))
+            good = False
         else:
             values[header] = text
     return values if good else None
+
+
+def _has_control_characters(text: str, *, multi_line: bool) -> bool:
+    """Whether a cell holds a control character (tab, NUL, escape…) or, in a one-line
+    column, a line break: stored, it would break a vCard, a mail header or a CSV reader."""
+    allowed = MULTI_LINE_BREAKS if multi_line else ""
+    return any(
+        unicodedata.category(char) in CONTROL_CATEGORIES and char not in allowed for char in text
+    )
+
+
+def _control_message(header: str) -> str:
+    if header in MULTI_LINE_COLUMNS:
+        return _(
+            "The column “%(column)s” may hold line breaks but no other control character "
+            "(tab…): remove it."
+        ) % {"column": header}
+    return _(
+        "The column “%(column)s” must hold a single line of text: remove the line break, "
+        "tab or other control character."
+    ) % {"column": header}
+
+
+def _has_letters_or_digits(text: str) -> bool:
+    """Whether a name is still a name once case, accents and punctuation are ignored, as
+    entries are matched: "..." or "—" would match nothing and create a duplicate on
+    every re-import."""
+    return any(char.isalnum() for char in normalize_for_search(text))
 
 
 # --- Checking and writing the entries ---------------------------------------------------
@@ -688,9 +733,13 @@ class _Importer:
     def __init__(self, *, report: ImportReport, user):
         self.report = report
         self.user = user
+        # The file is named by its SHA-256, as its `ImportRun` records it, never by its
+        # name: "liste-<nom>.csv" would put a person's name in every row and history row.
         today = timezone.localdate()
-        self.default_source = f"Import {report.file_name} du {today:%d/%m/%Y}"[:300]
-        self.reason = f"Import {report.file_name}"[:100]
+        self.default_source = (
+            f"Import du {today:%d/%m/%Y} (fichier {import_file_id(report.sha256)})"
+        )
+        self.reason = self.default_source
         self.entries: list[_Entry] = []
         self._territory_cache: dict[str, Territory | None] = {}
         self._organisation_cache: dict[str, list[Organisation]] = {}
@@ -985,6 +1034,9 @@ class _OrganisationImporter(_Importer):
         name = values.get("nom", "")
         if not name:
             self.report.error(line, "nom", _("The name is required."))
+        elif not _has_letters_or_digits(name):
+            self.report.error(line, "nom", _(NAME_WITHOUT_LETTERS))
+            name = ""
         converted: dict[str, Any] = {
             "name": name,
             "acronym": values.get("sigle", ""),
@@ -1179,8 +1231,14 @@ class _PersonImporter(_Importer):
         first_name, last_name = values.get("prenom", ""), values.get("nom", "")
         if not first_name:
             self.report.error(line, "prenom", _("The first name is required."))
+        elif not _has_letters_or_digits(first_name):
+            self.report.error(line, "prenom", _(NAME_WITHOUT_LETTERS))
+            first_name = ""
         if not last_name:
             self.report.error(line, "nom", _("The last name is required."))
+        elif not _has_letters_or_digits(last_name):
+            self.report.error(line, "nom", _(NAME_WITHOUT_LETTERS))
+            last_name = ""
         email = values.get("courriel", "")
         converted: dict[str, Any] = {
             "first_name": first_name,

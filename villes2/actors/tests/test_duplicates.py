@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from villes2.accounts import roles
 from villes2.actors import services
-from villes2.actors.models import Organisation, Person
+from villes2.actors.models import ErasureReason, Organisation, Person
 
 from .factories import MembershipFactory, OrganisationFactory, PersonFactory
 
@@ -200,3 +200,46 @@ def test_the_concurrent_edit_check_still_applies(officer_client):
     assert "Quelqu" in response.context["adminform"].form.non_field_errors()[0]
     organisation.refresh_from_db()
     assert organisation.name == "Mairie de Tours"
+
+
+ERASED_MESSAGE = (
+    "Cette personne a été effacée de l'annuaire à sa demande (RGPD) : elle ne peut pas y "
+    "être ajoutée de nouveau."
+)
+
+
+@pytest.mark.parametrize("by", ["email", "name in the organisation"])
+def test_an_erased_person_cannot_be_added_again_not_even_when_confirmed(officer_client, by):
+    mairie = OrganisationFactory(name="Mairie de Niort")
+    erased = MembershipFactory(
+        person=PersonFactory(first_name="Jeanne", last_name="Secret", email="j.secret@example.org"),
+        organisation=mairie,
+    ).person
+    services.person_erase(person=erased, reason=ErasureReason.REQUEST)
+    data = _person_data(officer_client, first_name="Jeanne", last_name="Secret")
+    if by == "email":
+        data = {**data, "first_name": "J.", "email": "J.Secret@example.org"}
+    else:
+        data = _with_role({**data, "first_name": "JEANNE"}, mairie)
+    for attempt in (data, {**data, "not_a_duplicate": "on"}):
+        response = officer_client.post(PERSON_ADD, attempt)
+        assert response.status_code == 200
+        form = response.context["adminform"].form
+        assert list(form.non_field_errors()) == [ERASED_MESSAGE]
+        content = response.content.decode()
+        assert 'type="checkbox" name="not_a_duplicate"' not in content
+    assert not Person.objects.filter(slug="claire-martin-2").exists()
+    assert mairie.memberships.count() == 0
+
+
+def test_a_namesake_elsewhere_of_an_erased_person_can_be_added(officer_client):
+    mairie = OrganisationFactory(name="Mairie de Niort")
+    erased = MembershipFactory(
+        person=PersonFactory(first_name="Jeanne", last_name="Secret"), organisation=mairie
+    ).person
+    services.person_erase(person=erased, reason=ErasureReason.REQUEST)
+    elsewhere = OrganisationFactory(name="Mairie de Tours")
+    data = _person_data(officer_client, first_name="Jeanne", last_name="Secret")
+    response = officer_client.post(PERSON_ADD, _with_role(data, elsewhere))
+    assert response.status_code == 302
+    assert Person.objects.get(slug="claire-martin-2").memberships.get().organisation == elsewhere

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -151,10 +152,11 @@ def test_good_csv_of_organisations(territories, django_user_model):
         ("departement", "37"),
     ]
     today = timezone.localdate().strftime("%d/%m/%Y")
-    assert aqn.source == f"Import organisations.csv du {today}"
+    imported = f"Import du {today} (fichier {report.sha256[:8]})"
+    assert aqn.source == imported
     assert "association quartiers nord aqn ville de test" in aqn.search_text
     record = aqn.history.get()
-    assert (record.history_user, record.history_change_reason) == (user, "Import organisations.csv")
+    assert (record.history_user, record.history_change_reason) == (user, imported)
 
     antenna = Organisation.objects.get(slug="antenne-nord")
     assert (antenna.kind, antenna.parent, antenna.source) == ("bureau-etudes", aqn, "Annuaire 2025")
@@ -236,7 +238,7 @@ def test_semicolons_and_windows_1252_as_french_excel_writes():
     )
     report = run(PERSONS, "personnes.csv", content)
     assert report.errors == []
-    helene = Person.objects.get(source__startswith="Import personnes.csv")
+    helene = Person.objects.get(source__endswith=f"(fichier {report.sha256[:8]})")
     assert (helene.first_name, helene.last_name, helene.job_title) == (
         "Hélène",
         "Lefèvre",
@@ -303,6 +305,96 @@ def test_line_numbers_of_an_xlsx_are_its_row_numbers():
     )
     report = run(PERSONS, "personnes.xlsx", content)
     assert where(report) == [(5, "nom"), (5, "courriel")]  # "x@y" has no domain
+
+
+def test_names_without_letters_or_digits_are_refused():
+    """A name that is empty once punctuation is ignored matches nothing: every re-import
+    of the file would create the entry again."""
+    organisation(name="Mairie", slug="mairie")
+    before = table_counts()
+    organisations = csv_bytes(
+        [
+            ["nom", "type"],
+            ["...", "association"],
+            ["—", "association"],
+            ["Régie²", "association"],
+        ]
+    )
+    with translation.override("fr"):
+        report = run(ORG, "o.csv", organisations)
+        messages = [str(problem) for problem in report.errors]
+    assert where(report) == [(2, "nom"), (3, "nom")]
+    assert messages[0] == (
+        "Ligne 2, colonne « nom » : Le nom doit contenir des lettres ou des chiffres."
+    )
+    persons = csv_bytes(
+        [
+            ["prenom", "nom", "courriel", "organisation", "role"],
+            ["—", "Martin", "", "mairie", "Adjointe"],
+            ["Anne", "...", "pas-un-courriel", "mairie", "Adjointe"],
+            ["-", "' ’", "", "", ""],
+            ["Anne", "Leroy", "", "mairie", "Adjointe"],
+        ]
+    )
+    report = run(PERSONS, "p.csv", persons)
+    assert where(report) == [(2, "prenom"), (3, "nom"), (3, "courriel"), (4, "prenom"), (4, "nom")]
+    assert table_counts() == before
+
+
+def test_control_characters_are_refused_but_line_breaks_in_an_address():
+    organisation(name="Mairie", slug="mairie")
+    before = table_counts()
+    header = "prenom nom fonction courriel telephone adresse organisation role source"
+    content = csv_bytes(
+        [
+            header.split(),
+            ["Anne", "Le\nroy", "", "", "", "", "mairie", "Adjointe", ""],  # lines 2-3
+            ["Bob", "Petit", "Chef\tde projet", "", "", "", "mairie", "Adjoint", ""],
+            ["Chloé", "Durand", "", "c\x1b@example.org", "", "", "", "", ""],
+            # An address may span lines (6-7); a role may not, in any Unicode spelling.
+            ["Dan", "Roux", "", "", "", "1 rue A\r\n37000 Tours", "mairie", "Chargé\u2028RU", ""],
+            ["Eve", "Blanc", "", "", "", "1 rue\x0bB", "", "", "Annuaire\x85 2025"],
+            ["Fay", "Noir", "", "", "05 49\t00 00 00", "", "", "", ""],
+            ["Gil", "Vert", "", "", "", "2 rue C\n79000 Niort", "mairie", "Adjoint", ""],
+        ]
+    )
+    with translation.override("fr"):
+        report = run(PERSONS, "p.csv", content)
+        messages = [str(problem) for problem in report.errors]
+    assert where(report) == [
+        (2, "nom"),
+        (4, "fonction"),
+        (5, "courriel"),
+        (6, "role"),
+        (8, "adresse"),
+        (8, "source"),
+        (9, "telephone"),
+    ]
+    assert messages[0] == (
+        "Ligne 2, colonne « nom » : La colonne « nom » doit tenir sur une seule ligne : "
+        "retirez le retour à la ligne, la tabulation ou l'autre caractère de contrôle."
+    )
+    assert messages[4] == (
+        "Ligne 8, colonne « adresse » : La colonne « adresse » peut contenir des retours à "
+        "la ligne, mais aucun autre caractère de contrôle (tabulation…) : retirez-le."
+    )
+    assert table_counts() == before
+
+    organisations = xlsx_bytes(
+        [
+            ["nom", "sigle", "type", "siren", "adresse"],
+            ["Régie\nde quartier", "", "association", "", ""],  # Alt+Entrée in Excel
+            ["Centre social", "C\tS", "association", "", ""],
+            ["Maison", "", "association", "213\t702616", "1 place X\n37000 Tours"],
+        ]
+    )
+    report = run(ORG, "o.xlsx", organisations)
+    assert where(report) == [(2, "nom"), (3, "sigle"), (4, "siren")]
+    assert table_counts() == before
+
+    good = csv_bytes([["prenom", "nom", "adresse"], ["Gil", "Vert", "2 rue C\n79000 Niort"]])
+    assert run(PERSONS, "p.csv", good).errors == []
+    assert Person.objects.get(slug="gil-vert").address == "2 rue C\n79000 Niort"
 
 
 def test_unknown_repeated_and_missing_columns_are_named():
@@ -551,7 +643,8 @@ def test_an_update_writes_one_history_row_and_a_new_version(django_user_model):
     assert (org.name, org.acronym, org.version) == ("CENTRE-SOCIAL", "CS", 2)
     record = org.history.first()
     assert (record.history_type, record.history_user) == ("~", user)
-    assert record.history_change_reason == "Import o.csv"
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert record.history_change_reason == f"Import du {today} (fichier {report.sha256[:8]})"
 
 
 def test_a_partial_list_erases_nothing_but_a_corrected_export_can():
@@ -640,6 +733,47 @@ def test_an_entry_changed_during_the_import_is_not_overwritten(monkeypatch):
 
 
 # --- Duplicates and data protection -----------------------------------------------------
+
+
+def test_the_file_name_goes_into_no_row_and_no_history(django_user_model):
+    """A file named after someone must not carry that name into every row it writes:
+    rows and history name the file by its SHA-256; only the import log keeps its name."""
+    user = django_user_model.objects.create_user("importer", password="x", is_staff=True)
+    org = organisation(name="Mairie", slug="mairie")
+    updated = person_in(org, first_name="Anne", last_name="Leroy")
+    content = csv_bytes(
+        [
+            ["prenom", "nom", "fonction", "organisation", "role"],
+            ["Claire", "Martin", "Cheffe de projet", "mairie", "Cheffe de projet"],
+            ["Anne", "Leroy", "Directrice", "mairie", "Directrice"],
+        ]
+    )
+    report = run(PERSONS, "liste-Zacharie-Delaunay.csv", content, user=user)
+    assert (report.errors, report.created, report.updated) == ([], 1, 1)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    expected = f"Import du {today} (fichier {report.sha256[:8]})"
+    claire = Person.objects.get(slug="claire-martin")
+    assert claire.source == expected
+    roles = Membership.objects.filter(
+        person__in=[claire, updated], role__in=["Cheffe de projet", "Directrice"]
+    )
+    assert sorted(roles.values_list("source", flat=True)) == [expected, expected]
+    reasons = {
+        *Person.history.filter(id__in=[claire.pk, updated.pk])
+        .exclude(history_change_reason=None)  # the entry made before, by the test
+        .values_list("history_change_reason", flat=True),
+        *Membership.history.filter(person_id__in=[claire.pk, updated.pk])
+        .exclude(history_change_reason=None)
+        .values_list("history_change_reason", flat=True),
+    }
+    assert reasons == {expected}
+    assert ImportRun.objects.get(sha256=report.sha256).file_name == "liste-Zacharie-Delaunay.csv"
+    # The log of imports finds the run from the identifier of the rows.
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    page = client.get("/gestion/actors/importrun/", {"q": report.sha256[:8]})
+    assert list(page.context["cl"].result_list) == [report.run]
+    assert report.sha256[:8] in page.content.decode()
 
 
 def test_a_similar_name_in_the_same_organisation_is_a_warning_not_an_error():

@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ from villes2.actors.models import (
     Person,
 )
 from villes2.actors.selectors.exports import FORMULA_TRIGGERS
+from villes2.actors.services.exports import export_filters
 from villes2.core.testing import staff_user
 from villes2.territories.models import TerritoryKind
 from villes2.territories.tests.factories import TerritoryFactory
@@ -234,7 +236,7 @@ def test_person_csv_export_downloads_logs_and_is_formula_safe(client, django_use
     person = PersonFactory(first_name="=cmd", last_name="Martin", phone="+33 5 49 00 00 00")
     with caplog.at_level("INFO", logger="villes2.security"):
         response = client.post(
-            f"{PERSONS_URL}?q=Martin",
+            f"{PERSONS_URL}?q=Martin&informe=non",
             {"action": "export_csv", "_selected_action": [person.pk]},
         )
     assert response.status_code == 200
@@ -250,10 +252,39 @@ def test_person_csv_export_downloads_logs_and_is_formula_safe(client, django_use
         "personnes",
         "csv",
         1,
-        "q=Martin",
+        # The search may be someone's name, which must not outlive their erasure here.
+        "q=…&informe=non",
     )
     assert f"data export user={officer.pk} what=personnes format=csv rows=1" in caplog.text
     assert "Martin" not in caplog.text  # never the data, nor the search
+
+
+@pytest.mark.parametrize(
+    ("query", "recorded"),
+    [
+        ("", ""),
+        ("q=Claire+Martin", "q=…"),
+        ("informe=non&q=Martin&o=1.-2", "informe=non&q=…&o=1.-2"),
+        ("q=&informe=oui", "informe=oui"),  # an empty search is no search
+        ("q=%C3%A9lise&q=autre", "q=…"),
+        ("q=…", "q=…"),  # what the log holds, recorded again, is unchanged
+        ("kind__exact=reseau&all=", "kind__exact=reseau&all="),
+    ],
+)
+def test_export_filters_keep_the_fact_of_a_search_not_its_text(query, recorded):
+    assert export_filters(query) == recorded
+
+
+@pytest.mark.django_db
+def test_organisation_export_records_filters_without_the_search(client, django_user_model):
+    client.force_login(_user(django_user_model, roles.PROJECT_OFFICER))
+    organisation = OrganisationFactory(name="Mairie de Tours", kind=OrganisationKind.COLLECTIVITE)
+    response = client.post(
+        f"{ORGANISATIONS_URL}?kind__exact={OrganisationKind.COLLECTIVITE}&q=Tours",
+        {"action": "export_xlsx", "_selected_action": [organisation.pk]},
+    )
+    assert response.status_code == 200
+    assert DataExport.objects.get().filters == f"kind__exact={OrganisationKind.COLLECTIVITE}&q=…"
 
 
 @pytest.mark.django_db
@@ -306,19 +337,49 @@ def test_export_actions_offered_to_staff(client, django_user_model):
 
 
 @pytest.mark.django_db
-def test_gdpr_json_export_is_logged(client, django_user_model):
+def test_gdpr_json_export_is_logged_once_without_the_search(client, django_user_model, caplog):
     officer = _user(django_user_model, roles.PROJECT_OFFICER)
     client.force_login(officer)
-    person = PersonFactory()
-    response = client.post(PERSONS_URL, {"action": "export_json", "_selected_action": [person.pk]})
+    person = PersonFactory(last_name="Martin")
+    with caplog.at_level("INFO", logger="villes2.security"):
+        response = client.post(
+            f"{PERSONS_URL}?q=Martin&informe=non",
+            {"action": "export_json", "_selected_action": [person.pk]},
+        )
     assert response.status_code == 200
     log = DataExport.objects.get()
-    assert (log.exported_by, log.what, log.file_format, log.row_count) == (
+    assert (log.exported_by, log.what, log.file_format, log.row_count, log.filters) == (
         officer,
         "donnees-personnelles",
         "json",
         1,
+        "q=…&informe=non",
     )
+    security_lines = [r.getMessage() for r in caplog.records if r.name == "villes2.security"]
+    assert security_lines == [
+        f"data export user={officer.pk} what=donnees-personnelles format=json rows=1 "
+        f"persons={person.pk}"
+    ]
+
+
+@pytest.mark.django_db
+def test_gdpr_json_export_needs_the_change_permission(client, django_user_model, caplog):
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_person"))
+    client.force_login(viewer)
+    person = PersonFactory()
+    page = client.get(PERSONS_URL)
+    assert page.status_code == 200
+    assert b"export_json" not in page.content
+    with caplog.at_level("INFO", logger="villes2.security"):
+        response = client.post(
+            PERSONS_URL, {"action": "export_json", "_selected_action": [person.pk]}
+        )
+    assert response.status_code == 200
+    assert "Content-Disposition" not in response
+    assert not response["Content-Type"].startswith("application/json")
+    assert DataExport.objects.count() == 0
+    assert "data export" not in caplog.text
 
 
 @pytest.mark.django_db
