@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import time
 from pathlib import Path
 
 import openpyxl
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
@@ -38,7 +36,7 @@ from ..services.imports import import_file_id
 COLUMNS = {ImportKind.ORGANISATIONS: ORGANISATION_COLUMNS, ImportKind.PERSONS: PERSON_COLUMNS}
 MODEL_OF_KIND = {ImportKind.ORGANISATIONS: "organisation", ImportKind.PERSONS: "person"}
 PENDING_SESSION_KEY = "actors_import_pending"
-PENDING_MAX_AGE = 24 * 3600  # seconds; files never confirmed are removed after this
+PENDING_MAX_AGE = services.PENDING_IMPORT_MAX_AGE
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -226,7 +224,7 @@ def _render(request, kinds: list[str], **context):
 
 
 def _pending_dir() -> Path:
-    return Path(settings.VAR_DIR) / "imports"
+    return services.pending_imports_dir()
 
 
 def _pending_path(sha256: str) -> Path:
@@ -237,10 +235,7 @@ def _pending_store(request, *, kind: str, file_name: str, content: bytes) -> Non
     directory = _pending_dir()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Files checked and never confirmed hold personal data: do not keep them.
-    now = time.time()
-    for old in directory.iterdir():
-        if old.is_file() and now - old.stat().st_mtime > PENDING_MAX_AGE:
-            old.unlink(missing_ok=True)
+    services.pending_imports_purge(older_than=PENDING_MAX_AGE)
     sha256 = hashlib.sha256(content).hexdigest()
     partial = directory / f"{sha256}.part"
     partial.touch(mode=0o600)  # personal data: readable by the server only

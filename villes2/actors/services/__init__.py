@@ -26,6 +26,8 @@ from .imports import (
     directory_import,
     import_file_format,
     import_max_bytes,
+    pending_imports_dir,
+    pending_imports_purge,
 )
 from .merge import (
     MERGE_MAX,
@@ -36,6 +38,7 @@ from .merge import (
 )
 from .privacy import (
     CONSENT_TEXT_VERSION,
+    PENDING_IMPORT_MAX_AGE,
     consent_link_path,
     consents_record,
     consents_withdraw_all,
@@ -57,6 +60,7 @@ __all__ = [
     "FOUNDING_DIR",
     "MERGE_MAX",
     "NOTE_SOURCE",
+    "PENDING_IMPORT_MAX_AGE",
     "ImportProblem",
     "ImportReport",
     "column_description",
@@ -72,6 +76,8 @@ __all__ = [
     "organisation_merge",
     "organisation_relations",
     "organisation_search_text_refresh",
+    "pending_imports_dir",
+    "pending_imports_purge",
     "person_choices_record",
     "person_erase",
     "person_information_send",

@@ -16,10 +16,12 @@ import hashlib
 import io
 import logging
 import re
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -1473,3 +1475,23 @@ def _same(first: Any, second: Any) -> bool:
 def _similar_names(first: str, second: str) -> bool:
     first, second = normalize_for_search(first), normalize_for_search(second)
     return SequenceMatcher(None, first, second).ratio() >= NAME_SIMILARITY
+
+
+def pending_imports_dir() -> Path:
+    """Where files checked on the upload page wait for confirmation, named by SHA-256."""
+    return Path(settings.VAR_DIR) / "imports"
+
+
+def pending_imports_purge(*, older_than: int) -> int:
+    """Delete the files waiting for confirmation for more than `older_than` seconds
+    (they hold personal data); returns how many were deleted."""
+    directory = pending_imports_dir()
+    if not directory.is_dir():
+        return 0
+    limit = time.time() - older_than
+    removed = 0
+    for path in directory.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

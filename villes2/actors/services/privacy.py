@@ -41,9 +41,13 @@ from ..selectors.privacy import (
     person_relations,
     retention_candidates,
 )
+from .imports import pending_imports_purge
 from .merge import MERGED_INTO_REASON
 
 security_log = logging.getLogger("villes2.security")
+
+# Files checked on the import page and never confirmed hold personal data.
+PENDING_IMPORT_MAX_AGE = 24 * 3600  # seconds
 
 ERASED_FILE_NAME = "(nom de fichier effacé : il nommait une personne effacée)"
 
@@ -416,6 +420,7 @@ def retention_purge(
     reported and the others go on. With `dry_run`, only say who would be."""
     report = RetentionReport(candidates=list(retention_candidates(today=today, years=years)))
     if not dry_run:
+        report.removed_files = pending_imports_purge(older_than=PENDING_IMPORT_MAX_AGE)
         for person in report.candidates:
             try:
                 erasure = person_erase(person=person, reason=ErasureReason.RETENTION)

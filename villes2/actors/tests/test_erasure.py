@@ -306,3 +306,22 @@ def test_board_members_are_never_purged():
     assert board_member not in set(selectors.retention_candidates())
     Mandate.objects.filter(person=board_member).delete()
     assert board_member in set(selectors.retention_candidates())
+
+
+def test_purge_removes_import_files_never_confirmed(settings, tmp_path, capsys):
+    import os
+    import time
+
+    settings.VAR_DIR = tmp_path
+    pending = tmp_path / "imports"
+    pending.mkdir()
+    (pending / "old").write_bytes(b"nom;prenom\nQuarantotto;Z")
+    (pending / "recent").write_bytes(b"nom;prenom\nAutre;A")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(pending / "old", (two_days_ago, two_days_ago))
+    call_command("purge_personal_data", "--dry-run")
+    assert (pending / "old").exists()  # a dry run removes nothing
+    call_command("purge_personal_data")
+    assert not (pending / "old").exists()
+    assert (pending / "recent").exists()
+    assert "1 fichier(s) d'import" in capsys.readouterr().out
