@@ -1,6 +1,7 @@
 import json
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -36,6 +37,8 @@ class OrganisationAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent", "territories", "themes")
     readonly_fields = ("search_text",)
+    # A website typed without scheme is taken as https (Django 6's default, set now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = OrganisationDuplicateForm
     actions = [export_csv, export_xlsx, merge_duplicates]
 
