@@ -34,6 +34,11 @@ INSTALLED_APPS = [
     "villes2.accounts",
     "villes2.territories",
     "villes2.actors",
+    "villes2.taxonomy",
+    "villes2.documents",
+    "villes2.search",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -192,3 +197,28 @@ VILLES2_LEGAL = {
     "host": env("LEGAL_HOST", default=""),
     "contact_email": env("CONTACT_EMAIL", default=""),
 }
+
+# Background work (ARCHITECTURE.md §3): django-tasks. The embedded default runs a task
+# right after the request's transaction commits; production stores tasks in the database
+# and `manage.py db_worker` runs them (docs/documents.md).
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# The documentation centre (docs/documents.md).
+DOCUMENT_ATTACHMENT_MAX_BYTES = env.int("DOCUMENT_ATTACHMENT_MAX_BYTES", default=30 * 1024 * 1024)
+DOCUMENT_IMPORT_MAX_BYTES = env.int("DOCUMENT_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# OAI-PMH: the repository identifier (a domain name the centre controls) and page size.
+OAI_REPOSITORY_IDENTIFIER = env("OAI_REPOSITORY_IDENTIFIER", default="villes2.example.org")
+OAI_REPOSITORY_NAME = env("OAI_REPOSITORY_NAME", default="Villes² — centre de ressources")
+OAI_PAGE_SIZE = env.int("OAI_PAGE_SIZE", default=100)
+
+# The shared thesaurus (docs/taxonomy.md): concept and scheme URIs are minted under this
+# base (<base><scheme>/<concept>); keep it stable once URIs are published.
+THESAURUS_BASE_URI = env("THESAURUS_BASE_URI", default="https://villes2.example.org/thesaurus/")
+# Largest SKOS file (Turtle or RDF/XML) accepted by the thesaurus import, in bytes (5 MB).
+THESAURUS_IMPORT_MAX_BYTES = env.int("THESAURUS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -408,3 +408,51 @@ def centre_map_layer(areas: list[Territory]) -> dict:
         pk__in=departements
     )
     return boundaries_feature_collection(shown)
+
+
+# --- Search facet "territory" -------------------------------------------------------------
+
+# A record linked to a commune or a QPV is also counted under its département, region and
+# former region, so that the facet stays short and useful.
+FACET_ANCESTOR_KINDS = ("region", "ancienne-region", "departement")
+
+
+def facet_values(territory_ids) -> dict[int, set[str]]:
+    """For each territory id, the "territory" facet values: itself and its ancestors of
+    the kinds above, as "kind-code" (two queries for any number of territories)."""
+    territory_ids = list(territory_ids)
+    values: dict[int, set[str]] = {pk: set() for pk in territory_ids}
+    if not territory_ids:
+        return values
+    for pk, kind, code in Territory.objects.filter(pk__in=territory_ids).values_list(
+        "pk", "kind", "code"
+    ):
+        values[pk].add(f"{kind}-{code}")
+    closure = Territory.ancestors.through.objects.filter(
+        from_territory_id__in=territory_ids, to_territory__kind__in=FACET_ANCESTOR_KINDS
+    ).values_list("from_territory_id", "to_territory__kind", "to_territory__code")
+    for pk, kind, code in closure:
+        values[pk].add(f"{kind}-{code}")
+    return values
+
+
+def facet_labels(values) -> dict[str, str]:
+    """ "kind-code" → territory name, for the facet's options."""
+    wanted: dict[tuple[str, str], str] = {}
+    for value in values:
+        kind, _, code = value.partition("-")
+        if kind == "ancienne":  # "ancienne-region-24"
+            rest = value.removeprefix("ancienne-region-")
+            kind, code = "ancienne-region", rest
+        wanted[(kind, code)] = value
+    if not wanted:
+        return {}
+    condition = Q()
+    for kind, code in wanted:
+        condition |= Q(kind=kind, code=code)
+    return {
+        wanted[(kind, code)]: name
+        for kind, code, name in Territory.objects.filter(condition).values_list(
+            "kind", "code", "name"
+        )
+    }
