@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from villes2.actors import urls as actors_urls
+from villes2.api import sitemaps
 from villes2.core import views as core_views
 
 admin.site.site_header = _("Villes² — back office")
@@ -14,12 +15,20 @@ admin.site.index_title = _("Management")
 # cookies are set, see RELIABILITY.md).
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("gestion/", admin.site.urls),
+    # Interoperability (docs/interoperability.md): French only, outside i18n_patterns.
+    path("oai", include("villes2.api.oai.urls")),
+    path("flux/", include("villes2.api.feeds")),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("villes2.core.urls")),
     path("territoires/", include("villes2.territories.urls")),
     path("annuaire/", include("villes2.actors.urls")),
+    path("documents/", include("villes2.documents.urls")),
+    path("recherche/", include("villes2.search.urls")),
+    path("thesaurus/", include("villes2.taxonomy.urls")),
     path("", include((actors_urls.about_urlpatterns, "about"))),
     prefix_default_language=False,
 )

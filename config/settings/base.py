@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django.forms",
     "django_filters",
     "simple_history",
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "villes2.taxonomy",
     "villes2.documents",
     "villes2.search",
+    "villes2.api",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -203,9 +205,7 @@ VILLES2_LEGAL = {
 # and `manage.py db_worker` runs them (docs/documents.md).
 TASKS = {
     "default": {
-        "BACKEND": env(
-            "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
-        )
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
     }
 }
 

@@ -129,6 +129,8 @@ def live_site(live_site_var_dir: Path) -> Iterator[str]:
     env = _site_environment(var_dir)
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_reference_data")
+    # Invented catalogue records, for the documentation pages (data/README.md).
+    _manage(env, "import_documents", str(Path(__file__).parent / "data" / "catalogue-test.csv"))
     _manage(env, "collectstatic", "--noinput")
 
     port = _free_port()

@@ -7,6 +7,9 @@
   registers a provider returning what it links to a territory (actors, events…).
 - `reference_loaders`: the founding and reference data loaded by `load_reference_data`,
   in registration order (app dependency order).
+- `erasure_hooks`: apps holding derived copies of a person's data (a search index naming
+  an author) register `hook(person_ids) -> refresh`; the erasure calls each hook before
+  deleting and each `refresh()` after, in its transaction (GDPR art. 17).
 """
 
 from collections.abc import Callable, Iterable
@@ -56,11 +59,15 @@ class ReferenceLoader:
     load: Callable[..., Any]
 
 
+ErasureHook = Callable[[list[int]], Callable[[], None]]
+
+
 @dataclass
 class Registry:
     navigation: list[NavItem] = field(default_factory=list)
     territory_links: list[tuple[str, TerritoryLinkProvider]] = field(default_factory=list)
     reference_loaders: list[ReferenceLoader] = field(default_factory=list)
+    erasure_hooks: list[tuple[str, ErasureHook]] = field(default_factory=list)
 
     def add_section(self, item: NavItem) -> None:
         if all(existing.key != item.key for existing in self.navigation):
@@ -74,6 +81,10 @@ class Registry:
     def add_reference_loader(self, loader: ReferenceLoader) -> None:
         if all(existing.key != loader.key for existing in self.reference_loaders):
             self.reference_loaders.append(loader)
+
+    def add_erasure_hook(self, key: str, hook: ErasureHook) -> None:
+        if all(existing != key for existing, _ in self.erasure_hooks):
+            self.erasure_hooks.append((key, hook))
 
     def linked_sections(self, territory: Any) -> Iterable[LinkedSection]:
         for _key, provider in self.territory_links:

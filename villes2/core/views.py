@@ -40,3 +40,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if database_is_available():
         return JsonResponse({"status": "ok", "database": "ok"})
     return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read everything public; the back office is not for them. The
+    sitemap lists the public pages (villes2.api.sitemaps)."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /gestion/",
+        "Disallow: /annuaire/mes-choix/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -118,9 +118,9 @@ class Document(Versioned):
     )
     call_number = models.CharField(_("call number"), max_length=50, blank=True)
     notes = models.TextField(_("internal notes"), blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created = models.DateTimeField(_("created on"), auto_now_add=True)
     # The OAI-PMH datestamp: every change of the record or of its relations sets it.
-    modified = models.DateTimeField(_("modified"), auto_now=True, db_index=True)
+    modified = models.DateTimeField(_("modified on"), auto_now=True, db_index=True)
     # Set the first time the record becomes public; the feeds are ordered by it.
     first_published_at = models.DateTimeField(
         _("first published"), null=True, blank=True, editable=False, db_index=True
@@ -213,7 +213,7 @@ class DocumentAuthor(models.Model):
         help_text=_("Only when the author is not in the directory, e.g. « Dupont, Marie »."),
     )
     role = models.CharField(
-        _("role"), max_length=15, choices=AuthorRole.choices, default=AuthorRole.AUTHOR
+        _("contribution"), max_length=15, choices=AuthorRole.choices, default=AuthorRole.AUTHOR
     )
 
     class Meta:

@@ -66,16 +66,30 @@ def _territories(document: Document):
     return sorted(values)
 
 
+def _descriptor_lineage(document: Document):
+    from villes2.taxonomy import selectors as taxonomy_selectors
+
+    lineage = getattr(document, "_search_lineage", None)
+    if lineage is None:
+        lineage = taxonomy_selectors.concept_lineage()
+    ids: set[int] = set()
+    for concept in document.descriptors.all():
+        ids |= lineage.get(concept.pk, frozenset({concept.pk}))
+    return sorted(ids)
+
+
 def prepare_batch(documents: list[Document]) -> None:
     """Resolve themes and territory facet values of many records in a few queries."""
     from villes2.taxonomy import selectors as taxonomy_selectors
     from villes2.territories import selectors as territory_selectors
 
     themes = taxonomy_selectors.theme_slugs_by_concept()
+    lineage = taxonomy_selectors.concept_lineage()
     territory_ids = {t.pk for document in documents for t in document.territories.all()}
     territory_values = territory_selectors.facet_values(territory_ids)
     for document in documents:
         document._search_themes = themes
+        document._search_lineage = lineage
         document._search_territories = territory_values
 
 
@@ -103,6 +117,7 @@ DOCUMENTS = SearchType(
         "access": lambda document: document.access,
         "theme": _themes,
         "territory": _territories,
+        "descriptor": _descriptor_lineage,
     },
     queryset=_queryset,
     is_public=lambda document: document.is_public,

@@ -84,8 +84,8 @@ class Concept(Versioned):
     # accent-insensitive autocomplete matches it on SQLite and PostgreSQL alike. Kept up
     # to date by services.concept_search_text_refresh.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    modified = models.DateTimeField(_("modified"), auto_now=True)
+    created = models.DateTimeField(_("created on"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified on"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[broader, related])
 
@@ -169,10 +169,10 @@ class Mapping(models.Model):
         verbose_name = _("mapping")
         verbose_name_plural = _("mappings")
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "target", "relation"], name="mapping_unique"
+            models.UniqueConstraint(fields=["source", "target", "relation"], name="mapping_unique"),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="mapping_not_self"
             ),
-            models.CheckConstraint(condition=~Q(source=models.F("target")), name="mapping_not_self"),
         ]
 
     def __str__(self) -> str:

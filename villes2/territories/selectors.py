@@ -414,7 +414,7 @@ def centre_map_layer(areas: list[Territory]) -> dict:
 
 # A record linked to a commune or a QPV is also counted under its département, region and
 # former region, so that the facet stays short and useful.
-FACET_ANCESTOR_KINDS = ("region", "ancienne-region", "departement")
+FACET_ANCESTOR_KINDS = ("region", "ancienne-region", "departement", "epci")
 
 
 def facet_values(territory_ids) -> dict[int, set[str]]:
@@ -447,9 +447,14 @@ def facet_labels(values) -> dict[str, str]:
         wanted[(kind, code)] = value
     if not wanted:
         return {}
-    condition = Q()
+    # One condition per kind (a handful), not one per value: a facet of thousands of
+    # values would otherwise exceed SQLite's expression depth (1,000).
+    codes_by_kind: dict[str, list[str]] = {}
     for kind, code in wanted:
-        condition |= Q(kind=kind, code=code)
+        codes_by_kind.setdefault(kind, []).append(code)
+    condition = Q()
+    for kind, codes in codes_by_kind.items():
+        condition |= Q(kind=kind, code__in=codes)
     return {
         wanted[(kind, code)]: name
         for kind, code, name in Territory.objects.filter(condition).values_list(

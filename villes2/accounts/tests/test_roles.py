@@ -23,7 +23,10 @@ def test_role_permissions():
     assistant = _codenames(roles.ASSISTANT)
     assert {"add_person", "change_organisation"} <= assistant  # the directory is everyone's
     assert not {"add_scheme", "change_scheme", "delete_person", "change_mandate"} & assistant
-    assert _codenames(roles.PARTNER) == {"view_scheme", "view_organisation"}
+    partner = _codenames(roles.PARTNER)
+    assert {"view_scheme", "view_organisation", "view_concept"} <= partner
+    assert all(codename.startswith("view_") for codename in partner)  # reads, never writes
+    assert not {"view_person", "view_document"} & partner
 
 
 def test_user_model_is_custom(django_user_model):

@@ -17,6 +17,8 @@ from django.db.models.deletion import ProtectedError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from villes2.core.registry import registry
+
 from ..models import (
     OPEN_STATUSES,
     Consent,
@@ -338,6 +340,9 @@ def person_erase(
     counts = _Counts()
     history: list[tuple[type[models.Model], str]] = []
     related_models: set[type[models.Model]] = {Person}
+    # Apps holding derived copies of the person (a search index naming an author) say
+    # what they will refresh once the rows are gone.
+    refresh_after = [hook(ids) for _key, hook in registry.erasure_hooks]
     for model, relation in person_relations():
         label = model._meta.label
         if is_history_model(model):
@@ -381,6 +386,8 @@ def person_erase(
         _admin_log_forget(model.instance_type, set(rows.values_list("id", flat=True)), counts)
         counts.add(model._meta.label, rows.delete()[0])
     _traces_forget(names=names, models=related_models, counts=counts)
+    for refresh in refresh_after:
+        refresh()
 
     erasure = Erasure(
         reason=reason, request=request, erased_by=user, counts=dict(sorted(counts.by_table.items()))

@@ -22,6 +22,7 @@ from villes2.actors.models import (
     RightsRequest,
 )
 from villes2.core.testing import staff_user
+from villes2.documents.models import Document, DocumentAuthor
 from villes2.territories.tests.factories import TerritoryFactory
 
 from .factories import (
@@ -180,6 +181,10 @@ def test_every_relation_found_by_introspection_is_moved(director):
         Consent: lambda: ConsentFactory(person=other),
         RightsRequest: lambda: RightsRequestFactory(
             person=other, kind=RightKind.OBJECTION, channel=RequestChannel.POST
+        ),
+        DocumentAuthor: lambda: DocumentAuthor.objects.create(
+            document=Document.objects.create(title="Rapport", doc_type="rapport", year=2007),
+            person=other,
         ),
     }
     relations = [

@@ -7,7 +7,14 @@ and `remove_object(obj)` in their services, and `run_search(SearchRequest(...))`
 their views."""
 
 from .engine import FacetOption, Hit, KindCount, SearchRequest, SearchResults, run_search
-from .index import index_object, index_size_bytes, rebuild, remove_ids, remove_object
+from .index import (
+    index_object,
+    index_size_bytes,
+    purge_deleted_text,
+    rebuild,
+    remove_ids,
+    remove_object,
+)
 from .registry import FACETS, SearchType, search_registry
 
 __all__ = [
@@ -20,6 +27,7 @@ __all__ = [
     "SearchType",
     "index_object",
     "index_size_bytes",
+    "purge_deleted_text",
     "rebuild",
     "remove_ids",
     "remove_object",

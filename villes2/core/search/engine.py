@@ -12,7 +12,7 @@ from .backends import get_backend
 from .backends.base import Criteria
 from .highlight import highlight, snippet
 from .query import Query, parse
-from .registry import FACETS, SearchType, search_registry
+from .registry import COUNTED_FACETS, FACETS, SearchType, search_registry
 from .synonyms import expander
 
 MAX_PAGE = 500
@@ -30,7 +30,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     staff: bool = False
-    facets: tuple[str, ...] = FACETS
+    facets: tuple[str, ...] = COUNTED_FACETS
 
 
 @dataclass

@@ -128,3 +128,9 @@ def _write_batch(search_type: SearchType, objects: list, backend) -> int:
 
 def index_size_bytes() -> int:
     return get_backend(connection).size_bytes()
+
+
+def purge_deleted_text() -> None:
+    """Make the engine forget text it only marked deleted (after an erasure): SQLite
+    FTS5 keeps deleted terms in its segments until they are merged."""
+    get_backend().purge_deleted()

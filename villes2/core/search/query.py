@@ -40,8 +40,8 @@ class Clause:
 class Query:
     raw: str
     clauses: tuple[Clause, ...] = ()
-    # Stems to highlight: those of the positive clauses, synonyms included.
-    highlight: frozenset[str] = field(default_factory=frozenset)
+    # Phrases to highlight: those of the positive clauses, synonyms included.
+    highlight: frozenset[Phrase] = field(default_factory=frozenset)
 
     @property
     def positive(self) -> tuple[Clause, ...]:
@@ -95,11 +95,10 @@ def parse(raw: str, expand: Expander | None = None) -> Query:
     clauses = _merge_synonyms(groups, expand)
     clauses = clauses[:MAX_CLAUSES]
     highlight = frozenset(
-        stem
+        alternative
         for clause in clauses
         if not clause.negated
         for alternative in clause.alternatives
-        for stem in alternative
     )
     return Query(raw=text, clauses=tuple(clauses), highlight=highlight)
 

@@ -23,8 +23,11 @@ WEIGHT_VALUES = {"title": 10.0, "descriptors": 5.0, "abstract": 2.0, "body": 1.0
 # Facets. Single-valued ones are columns of the index entry; multi-valued ones are rows
 # of the facet table.
 COLUMN_FACETS = ("type", "year", "access")
-MULTI_FACETS = ("theme", "territory")
+# "descriptor" holds the thesaurus concepts of a record and all their broader concepts:
+# a filter only ("records indexed with this concept or a narrower one"), never counted.
+MULTI_FACETS = ("theme", "territory", "descriptor")
 FACETS = COLUMN_FACETS + MULTI_FACETS
+COUNTED_FACETS = ("type", "theme", "territory", "year", "access")
 
 FacetValue = str | int | None
 

@@ -10,3 +10,14 @@ def thousands(value):
     if value is None or value == "":
         return ""
     return number_format(value, force_grouping=True)
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, parameter, value):
+    """The current query string without one value of a parameter (and without the page):
+    the link that removes one filter of a search."""
+    query = context["request"].GET.copy()
+    query.setlist(parameter, [v for v in query.getlist(parameter) if v != str(value)])
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

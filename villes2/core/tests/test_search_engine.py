@@ -144,3 +144,19 @@ def test_facets_combine_with_query(corpus):
 def test_highlight(corpus):
     hit = run_search(SearchRequest(q="renovation")).hits[0]
     assert "<mark>rénovation</mark>" in hit.title.lower() or "<mark>" in hit.title
+
+
+def test_highlight_marks_whole_phrases_and_escapes_html():
+    from villes2.core.search.highlight import highlight, snippet
+    from villes2.core.search.query import parse
+
+    query = parse('"zone urbaine sensible" emploi')
+    html = highlight("« Zone urbaine » sensible & zone urbaine, emplois <i>", query.highlight)
+    assert html == (
+        "« <mark>Zone</mark> <mark>urbaine</mark> » <mark>sensible</mark> &amp; "
+        "zone urbaine, <mark>emplois</mark> &lt;i&gt;"
+    )
+    long_text = "mot " * 200 + "le quartier rénové " + "mot " * 200
+    extract = snippet(long_text, parse("rénovation").highlight)
+    assert "<mark>rénové</mark>" in extract
+    assert extract.startswith("… ") and extract.endswith(" …")

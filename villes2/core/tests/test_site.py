@@ -29,7 +29,8 @@ def test_home_presents_the_centre_and_its_six_missions(client):
 def test_navigation_shows_only_installed_sections(client):
     content = client.get("/").content.decode()
     assert 'href="/territoires/"' in content and 'href="/annuaire/"' in content
-    assert 'href="/agenda/"' not in content and 'href="/documents/"' not in content
+    assert 'href="/documents/"' in content
+    assert 'href="/agenda/"' not in content  # the events app is not installed yet
 
 
 def test_english_is_served_under_en_without_a_language_cookie(client):
@@ -148,3 +149,11 @@ def test_pages_carry_a_content_security_policy(client):
 
 def test_head_requests_are_answered(client):
     assert client.head("/").status_code == 200
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text and "Disallow: /gestion/" in text
+    assert client.get("/sitemap.xml").status_code == 200

@@ -102,3 +102,23 @@ def document_delete(document: Document) -> None:
     files = [attachment.file for attachment in document.attachments.all()]
     document.delete()
     transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+
+
+def authors_erasure_hook(person_ids: list[int]):
+    """Erasure of persons (actors.services.person_erase): their authorships go with them
+    (cascade); afterwards, re-index the records they wrote so that the search index no
+    longer holds their names, and purge the engine's deleted text."""
+    document_ids = list(
+        DocumentAuthor.objects.filter(person_id__in=person_ids)
+        .values_list("document_id", flat=True)
+        .distinct()
+    )
+
+    def refresh() -> None:
+        if not document_ids:
+            return
+        for document in Document.objects.filter(pk__in=document_ids):
+            document_relations_changed(document)
+        search.purge_deleted_text()
+
+    return refresh

@@ -11,7 +11,8 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("kind", "code")
 
     kind = TerritoryKind.COMMUNE
-    code = factory.Sequence(lambda n: f"9{n:04d}")
+    # Not a real INSEE code: the reference data may be loaded (90xxx is Belfort).
+    code = factory.Sequence(lambda n: f"T{n:05d}")
     name = factory.Sequence(lambda n: f"Commune de test {n}")
     search_name = factory.LazyAttribute(lambda t: normalize_for_search(t.name))
     geography_version = "test"

@@ -148,9 +148,10 @@ def test_geojson_layers(client, territories):
     ("url", "budget"),
     [
         ("/territoires/", 8),
-        ("/territoires/departement/37/", 12),
-        ("/territoires/commune/37261/", 12),
-        ("/territoires/zus/ZUS-28-05/", 8),
+        # Territory pages: one query per "linked to this territory" section (documents…).
+        ("/territoires/departement/37/", 13),
+        ("/territoires/commune/37261/", 13),
+        ("/territoires/zus/ZUS-28-05/", 9),
         ("/territoires/recherche/?q=saint", 2),
         ("/territoires/recherche/?q=saint&kind=commune&within=departement+37&page=2", 3),
         ("/territoires/recherche/", 0),
@@ -163,7 +164,7 @@ def test_geojson_layers(client, territories):
         ("/mentions-legales/", 0),
         ("/accessibilite/", 0),
         ("/donnees-personnelles/", 0),
-        ("/en/territoires/commune/37261/", 12),
+        ("/en/territoires/commune/37261/", 13),
     ],
 )
 def test_query_budget(client, territories, django_assert_num_queries, url, budget):

@@ -65,6 +65,9 @@ class Backend:
     def size_bytes(self) -> int:
         return 0
 
+    def purge_deleted(self) -> None:
+        """Forget the text of deleted or rewritten entries at once (after an erasure)."""
+
     def optimise(self) -> None:
         """After a bulk load."""
 

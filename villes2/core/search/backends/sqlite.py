@@ -64,6 +64,12 @@ class SqliteBackend(Backend):
             cursor.execute("SELECT COALESCE(SUM(LENGTH(block)), 0) FROM core_search_fts_data")
             return int(cursor.fetchone()[0])
 
+    def purge_deleted(self) -> None:
+        # "optimize" merges every segment into one, dropping deleted rows' terms; with
+        # secure_delete=ON the freed pages are overwritten.
+        with self.connection.cursor() as cursor:
+            cursor.execute("INSERT INTO core_search_fts (core_search_fts) VALUES ('optimize')")
+
     def optimise(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute("INSERT INTO core_search_fts (core_search_fts) VALUES ('optimize')")

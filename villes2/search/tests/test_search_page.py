@@ -1,0 +1,104 @@
+"""`/recherche/`: every registered type with a tab and a count; the rebuild command."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from villes2.core.models import SearchEntry
+from villes2.core.search import SearchRequest, run_search, search_registry
+from villes2.documents.models import Document
+from villes2.documents.services import document_save
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records():
+    return [
+        document_save(
+            Document(
+                title=f"Rapport {n} sur les quartiers",
+                doc_type="rapport",
+                year=2000 + n,
+                status="publie",
+            )
+        )
+        for n in range(3)
+    ] + [document_save(Document(title="Brouillon quartiers", doc_type="rapport", year=2007))]
+
+
+def test_tabs_with_counts(client, records):
+    response = client.get("/recherche/", {"q": "quartiers"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["all_count"] == 3
+    assert [(k.search_type.key, k.count) for k in response.context["results"].kinds] == [
+        ("documents", 3)
+    ]
+    assert "?q=quartiers&amp;quoi=documents" in content
+    assert "Brouillon" not in content
+
+
+def test_tab_restricts_the_kind(client, records):
+    response = client.get("/recherche/", {"q": "quartiers", "quoi": "documents"})
+    assert response.context["kind"] == "documents"
+    assert response.context["results"].total == 3
+    unknown = client.get("/recherche/", {"q": "quartiers", "quoi": "nope"})
+    assert unknown.status_code == 200 and unknown.context["kind"] == ""
+
+
+def test_every_registered_type_is_a_tab(client, records):
+    response = client.get("/recherche/")
+    keys = [k.search_type.key for k in response.context["results"].kinds]
+    assert keys == [t.key for t in search_registry.ordered()]
+
+
+def test_pagination_and_sort_by_date(client, records):
+    results = run_search(SearchRequest(q="quartiers", sort="date", per_page=2))
+    assert [h.object.year for h in results.hits] == [2002, 2001]
+    assert results.num_pages == 2
+    second = run_search(SearchRequest(q="quartiers", sort="date", per_page=2, page=2))
+    assert [h.object.year for h in second.hits] == [2000]
+
+
+def test_index_is_written_with_the_record_and_rolled_back_with_it(records):
+    from django.db import transaction
+
+    before = SearchEntry.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        document_save(Document(title="Annulé", doc_type="rapport", year=2007, status="publie"))
+        assert SearchEntry.objects.count() == before + 1
+        raise RuntimeError
+    assert SearchEntry.objects.count() == before
+    assert run_search(SearchRequest(q="annulé")).total == 0
+
+
+def test_rebuild_command_gives_the_same_results(records):
+    before = {h.object.pk for h in run_search(SearchRequest(q="quartiers")).hits}
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "documents : " in out.getvalue()
+    assert {h.object.pk for h in run_search(SearchRequest(q="quartiers")).hits} == before
+    assert SearchEntry.objects.filter(kind="documents").count() == Document.objects.count()
+
+
+def test_rebuild_refuses_unknown_type():
+    with pytest.raises(SystemExit):
+        call_command("rebuild_search_index", "nope", stderr=io.StringIO())
+
+
+def test_deleted_record_leaves_the_index(records):
+    from villes2.documents.services import document_delete
+
+    document_delete(records[0])
+    assert not SearchEntry.objects.filter(kind="documents", object_id=records[0].pk).exists()
+    assert run_search(SearchRequest(q="quartiers")).total == 2
+
+
+def test_search_page_query_budget(client, records, django_assert_num_queries):
+    client.get("/recherche/")  # loads the thesaurus synonyms once (cached after)
+    # Thesaurus version, counts and facets, page of hits, records and their four
+    # prefetches (authors without persons or organisations: none), no facet labels.
+    with django_assert_num_queries(9):
+        client.get("/recherche/", {"q": "quartiers"})
