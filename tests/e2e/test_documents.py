@@ -42,7 +42,7 @@ def test_search_works_without_javascript(new_page):
     page.get_by_role("button", name="Rechercher", exact=True).last.click()
     page.wait_for_url(re.compile(r"q=r%C3%A9sidentialisation"))
     titles = page.locator(".hit-title").all_inner_texts()
-    assert titles[0] == "Guide de la résidentialisation"
+    assert titles[0].startswith("Guide de la résidentialisation")
     assert len(titles) == 2
 
 

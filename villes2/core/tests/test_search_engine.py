@@ -160,3 +160,48 @@ def test_highlight_marks_whole_phrases_and_escapes_html():
     extract = snippet(long_text, parse("rénovation").highlight)
     assert "<mark>rénové</mark>" in extract
     assert extract.startswith("… ") and extract.endswith(" …")
+
+
+GOLDEN_CORPUS = {
+    "renov": ("Rénovation urbaine des quartiers", "Les démolitions et la reconstruction."),
+    "renover": ("Rénover les grands ensembles", "Guide pour les chefs de projet."),
+    "emploi": ("L'emploi des jeunes", "Insertion professionnelle en zone urbaine sensible."),
+    "emplois": ("Emplois aidés et associations", "Les contrats aidés dans les quartiers."),
+    "sante": ("Santé et accès aux droits", "Les ateliers santé ville."),
+    "ecole": ("Éducation et accompagnement scolaire", "La réussite éducative."),
+    "mediation": ("Médiateurs de nuit", "La médiation sociale à Poitiers."),
+}
+# Query → expected keys: the same on SQLite and PostgreSQL (the suite runs on both).
+GOLDEN_QUERIES = [
+    ("rénovation", {"renov", "renover"}),
+    ("renovation", {"renov", "renover"}),
+    ("RENOVER", {"renov", "renover"}),
+    ("quartier", {"renov", "emplois"}),
+    ("quartiers", {"renov", "emplois"}),
+    ("emploi", {"emploi", "emplois"}),
+    ("emplois", {"emploi", "emplois"}),
+    ("sante", {"sante"}),
+    ("education", {"ecole"}),
+    ("éducatives", {"ecole"}),
+    ('"zone urbaine sensible"', {"emploi"}),
+    ('"urbaine zone"', set()),
+    ("quartiers -emplois", {"renov"}),
+    ("médiation OU santé", {"mediation", "sante"}),
+    ("jeunes insertion", {"emploi"}),
+    ("jeunes poitiers", set()),
+    ("l'emploi", {"emploi", "emplois"}),
+]
+
+
+@pytest.fixture
+def golden():
+    return {
+        key: make(title, abstract=abstract).pk for key, (title, abstract) in GOLDEN_CORPUS.items()
+    }
+
+
+@pytest.mark.parametrize(("q", "expected"), GOLDEN_QUERIES)
+def test_golden_french_queries(golden, q, expected):
+    ids = {hit.object.pk for hit in run_search(SearchRequest(q=q, per_page=50)).hits}
+    mine = set(golden.values())
+    assert ids & mine == {golden[key] for key in expected}
