@@ -2,17 +2,34 @@
 
 import datetime
 
+from django.db.models import Prefetch
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from villes2.core.search import SearchType
 
-from .models import Access, Document, DocumentType
+from .models import Access, Attachment, Document, DocumentType
+
+# Full text indexed per record: the first 300,000 characters of its attachments (about
+# 150 pages). The same cut on both engines; PostgreSQL's tsvector is limited to 1 MB and
+# keeps word positions up to 16,383, so a phrase far beyond that point may match on
+# SQLite only (docs/search.md).
+MAX_BODY_CHARS = 300_000
+# Hits show an extract cut from the start of the text: no need to load all of it.
+SNIPPET_CHARS = 20_000
+
+_RELATIONS = ("descriptors", "territories", "authors__person", "authors__organisation")
 
 
 def _queryset():
-    return Document.objects.prefetch_related(
-        "descriptors", "territories", "authors__person", "authors__organisation", "attachments"
-    )
+    """For indexing: with the attachments' whole text."""
+    return Document.objects.prefetch_related(*_RELATIONS, "attachments")
+
+
+def _hit_queryset():
+    """For showing hits: the attachments' text cut to what an extract needs."""
+    heads = Attachment.objects.defer("text").annotate(text_head=Substr("text", 1, SNIPPET_CHARS))
+    return Document.objects.prefetch_related(*_RELATIONS, Prefetch("attachments", heads))
 
 
 def _title(document: Document) -> str:
@@ -34,7 +51,7 @@ def _abstract(document: Document) -> str:
 
 def _body(document: Document) -> str:
     texts = [attachment.text for attachment in document.attachments.all()]
-    return "\n".join(text for text in texts if text)
+    return "\n".join(text for text in texts if text)[:MAX_BODY_CHARS]
 
 
 def _date(document: Document) -> datetime.date:
@@ -94,7 +111,10 @@ def prepare_batch(documents: list[Document]) -> None:
 
 
 def _snippet_text(document: Document) -> str:
-    return document.abstract or _body(document)
+    if document.abstract:
+        return document.abstract
+    heads = [getattr(a, "text_head", "") for a in document.attachments.all()]
+    return "\n".join(head for head in heads if head)
 
 
 def type_labels(values) -> dict[str, str]:
@@ -120,10 +140,18 @@ DOCUMENTS = SearchType(
         "descriptor": _descriptor_lineage,
     },
     queryset=_queryset,
+    hit_queryset=_hit_queryset,
     is_public=lambda document: document.is_public,
     date=_date,
     snippet_text=_snippet_text,
     template="documents/search_hit.html",
     prepare_batch=prepare_batch,
+    depends_on={
+        # Labels, themes and lineage of descriptors; names of organisation authors.
+        "taxonomy.Concept": lambda pks: Document.objects.filter(descriptors__in=pks).only("pk"),
+        "actors.Organisation": lambda pks: Document.objects.filter(
+            authors__organisation__in=pks
+        ).only("pk"),
+    },
     order=10,
 )

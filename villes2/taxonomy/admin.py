@@ -150,3 +150,20 @@ class ConceptAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.concept_search_text_refresh(concept=form.instance)
+        services.concepts_changed([form.instance.pk])
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Concept.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        # Records indexed with these concepts (or narrower ones) lose them: re-index
+        # them after the deletion, in the admin's transaction.
+        from villes2.core import search
+
+        ids = list(queryset.values_list("pk", flat=True))
+        lineage = selectors.concept_lineage()
+        affected = search.dependents(
+            "taxonomy.Concept", {pk for pk, line in lineage.items() if line & set(ids)}
+        )
+        super().delete_queryset(request, queryset)
+        search.reindex(affected)

@@ -103,7 +103,8 @@ def theme_slugs_by_concept() -> dict[int, frozenset[str]]:
 
 def thesaurus_version() -> tuple:
     """Changes whenever a concept or a label is added, changed or removed: the search
-    reloads its synonyms then. One query."""
+    reloads its synonyms then. One query. (Labels have no modification date: their
+    count, last id and total length stand for it; concept edits touch `modified`.)"""
     from django.db import connection
 
     concepts = connection.ops.quote_name(Concept._meta.db_table)
@@ -111,7 +112,8 @@ def thesaurus_version() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {concepts}), (SELECT MAX(modified) FROM {concepts}), "  # noqa: S608 - table names from the models
-            f"(SELECT COUNT(*) FROM {labels}), (SELECT MAX(id) FROM {labels})"
+            f"(SELECT COUNT(*) FROM {labels}), (SELECT MAX(id) FROM {labels}), "
+            f"(SELECT SUM(LENGTH(text)) FROM {labels})"
         )
         return tuple(cursor.fetchone())
 

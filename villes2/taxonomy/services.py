@@ -124,7 +124,26 @@ def skos_import(data: bytes, file_format: str, *, dry_run: bool = False) -> Impo
         _write(read, report.counts, report.warnings)
         if dry_run:
             transaction.set_rollback(True)
+        elif report.counts.changed:
+            concepts_changed(
+                Concept.objects.filter(uri__in=list(read.concepts)).values_list("pk", flat=True)
+            )
     return report
+
+
+def concepts_changed(concept_ids) -> int:
+    """After concepts changed (labels, broader, scheme, deprecation): re-index what quotes
+    them or a narrower concept, whose themes and lineage follow from theirs. Runs in the
+    caller's transaction; returns the number of entries re-indexed."""
+    from villes2.core import search
+
+    from . import selectors
+
+    ids = set(concept_ids)
+    if not ids:
+        return 0
+    ids |= {pk for pk, lineage in selectors.concept_lineage().items() if lineage & ids}
+    return search.reindex_dependents("taxonomy.Concept", ids)
 
 
 def founding_thesaurus_load(*, report: LoadReport, reference_dir: Path | None = None) -> None:

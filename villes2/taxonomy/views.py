@@ -1,8 +1,7 @@
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -19,11 +18,7 @@ INVERSE = {
 
 def _documents_url(**params) -> str:
     """The catalogue list filtered by `params` (the documents app serves it)."""
-    try:
-        path = reverse("documents:index")
-    except NoReverseMatch:
-        path = "/documents/" if get_language() == "fr" else f"/{get_language()}/documents/"
-    return f"{path}?{urlencode(params)}"
+    return f"{reverse('documents:list')}?{urlencode(params)}"
 
 
 @require_safe

@@ -412,9 +412,10 @@ def centre_map_layer(areas: list[Territory]) -> dict:
 
 # --- Search facet "territory" -------------------------------------------------------------
 
-# A record linked to a commune or a QPV is also counted under its département, region and
-# former region, so that the facet stays short and useful.
-FACET_ANCESTOR_KINDS = ("region", "ancienne-region", "departement", "epci")
+# A record linked to a QPV or a commune is also counted under its commune(s), EPCI,
+# département, region and former region, so that territory pages and their "see the
+# documents" link agree.
+FACET_ANCESTOR_KINDS = ("region", "ancienne-region", "departement", "epci", "commune")
 
 
 def facet_values(territory_ids) -> dict[int, set[str]]:

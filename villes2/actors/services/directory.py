@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from villes2.core import search
 from villes2.core.loading import DataLoadError, LoadReport
 from villes2.core.text import normalize_for_search
 from villes2.territories.models import Territory
@@ -30,6 +31,8 @@ def organisation_search_text_refresh(*, organisation: Organisation) -> None:
         Organisation.objects.filter(pk=organisation.pk).update(
             search_text=text, sort_name=sort_name
         )
+        # Records naming it as an author are indexed with its name (villes2.core.search).
+        search.reindex_dependents("actors.Organisation", [organisation.pk])
 
 
 def person_search_text_refresh(*, person: Person) -> None:

@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from villes2.core import search
 from villes2.core.models import Versioned
 from villes2.core.text import normalize_for_search
 
@@ -290,6 +291,8 @@ def organisation_merge(
     them, their child organisations and network members move to `keep`."""
     keep, moved = _merge(keep=keep, others=others, user=user)
     organisation_search_text_refresh(organisation=keep)
+    # Records written by the merged organisations now name `keep`.
+    search.reindex_dependents("actors.Organisation", [keep.pk])
     # Their search text holds the name of their organisation or parent.
     for child in moved.get((Organisation, Organisation._meta.get_field("parent")), []):
         organisation_search_text_refresh(organisation=child)

@@ -92,11 +92,11 @@ def selection_for(arguments: dict[str, str]) -> Selection:
     set_spec = arguments.get("set")
     if set_spec is not None and not SET_SPEC.fullmatch(set_spec):
         raise OAIError("badArgument", f"Not a valid setSpec: {set_spec}")
-    return Selection(
-        start=start.value if start else None,
-        end=end.value + end.step if end else None,
-        set_spec=set_spec,
-    )
+    try:
+        end_value = end.value + end.step if end else None
+    except OverflowError:  # until=9999-12-31: no upper bound
+        end_value = None
+    return Selection(start=start.value if start else None, end=end_value, set_spec=set_spec)
 
 
 def check_arguments(verb: str, arguments: dict[str, str]) -> None:
@@ -115,6 +115,10 @@ def check_arguments(verb: str, arguments: dict[str, str]) -> None:
     empty = [name for name, value in arguments.items() if not value]
     if empty:
         raise OAIError("badArgument", f"Empty arguments: {', '.join(sorted(empty))}.")
+    # A value XML cannot carry (control characters) could not be echoed in the response.
+    unreadable = [name for name, value in arguments.items() if xml.NOT_XML.search(value)]
+    if unreadable:
+        raise OAIError("badArgument", f"Invalid characters in: {', '.join(sorted(unreadable))}.")
 
 
 def check_metadata_prefix(prefix: str) -> None:

@@ -310,6 +310,8 @@ def test_bad_verb(client, query):
         "verb=ListRecords&metadataPrefix=oai_dc&from=",
         "verb=ListRecords&resumptionToken=x&metadataPrefix=oai_dc",
         "verb=ListMetadataFormats&identifier=a&identifier=b",
+        "verb=GetRecord&metadataPrefix=oai_dc&identifier=x%01y",
+        "verb=ListIdentifiers&metadataPrefix=x%01",
     ],
     ids=[
         "identify-argument",
@@ -326,6 +328,8 @@ def test_bad_verb(client, query):
         "empty-from",
         "token-and-other-arguments",
         "repeated-identifier",
+        "control-character-identifier",
+        "control-character-prefix",
     ],
 )
 def test_bad_argument(client, catalogue, query):
@@ -569,3 +573,10 @@ def test_get_record_uses_a_constant_number_of_queries(
     document = Document.objects.public().first()
     with django_assert_num_queries(9):
         oai(client, verb="GetRecord", identifier=oai_id(document), metadataPrefix="oai_dc")
+
+
+def test_until_at_the_end_of_time_is_no_upper_bound(client, catalogue):
+    for until in ("9999-12-31", "9999-12-31T23:59:59Z"):
+        query = f"verb=ListIdentifiers&metadataPrefix=oai_dc&until={until}"
+        root = validate(client.get(f"/oai?{query}").content)
+        assert error_codes(root) == []

@@ -6,6 +6,7 @@ Apps use: `search_registry.register(SearchType(...))` in `ready()`, `index_objec
 and `remove_object(obj)` in their services, and `run_search(SearchRequest(...))` in
 their views."""
 
+from .dependents import dependents, reindex, reindex_dependents
 from .engine import FacetOption, Hit, KindCount, SearchRequest, SearchResults, run_search
 from .index import (
     index_object,
@@ -25,10 +26,13 @@ __all__ = [
     "SearchRequest",
     "SearchResults",
     "SearchType",
+    "dependents",
     "index_object",
     "index_size_bytes",
     "purge_deleted_text",
     "rebuild",
+    "reindex",
+    "reindex_dependents",
     "remove_ids",
     "remove_object",
     "run_search",

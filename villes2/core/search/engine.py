@@ -107,7 +107,8 @@ def run_search(request: SearchRequest, *, conn=None) -> SearchResults:
     per_page = max(1, min(request.per_page, 100))
     page = max(1, min(request.page, MAX_PAGE))
     sort = request.sort if request.sort in SORTS else "relevance"
-    raw = get_backend(conn or connection).search(
+    backend = get_backend(conn or connection)
+    raw = backend.search(
         criteria,
         sort=sort,
         offset=(page - 1) * per_page,
@@ -115,6 +116,16 @@ def run_search(request: SearchRequest, *, conn=None) -> SearchResults:
         facets=tuple(f for f in request.facets if f in FACETS),
     )
     num_pages = max(1, math.ceil(raw.total / per_page))
+    if page > num_pages:
+        # Past the last page (an old link, a hand-made URL): show the last page.
+        page = num_pages
+        raw = backend.search(
+            criteria,
+            sort=sort,
+            offset=(page - 1) * per_page,
+            limit=per_page,
+            facets=tuple(f for f in request.facets if f in FACETS),
+        )
     hits = _load_hits(raw.hits, query, public_only=criteria.public_only)
     return SearchResults(
         request=request,
@@ -153,7 +164,8 @@ def _load_hits(raw_hits, query: Query, *, public_only: bool) -> list[Hit]:
         search_type = search_registry.types.get(kind)
         if search_type is None:
             continue
-        for pk, obj in search_type.queryset().in_bulk(ids).items():
+        queryset = (search_type.hit_queryset or search_type.queryset)()
+        for pk, obj in queryset.in_bulk(ids).items():
             objects[(kind, pk)] = obj
     hits = []
     for raw in raw_hits:

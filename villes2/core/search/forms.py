@@ -4,6 +4,8 @@ search can be shared and the back button works) and gives a `SearchRequest`.
 
 A bad parameter never fails the page: it is dropped and the form says so."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,7 @@ FACET_PARAMETERS = {
 }
 SORT_CHOICES = [("pertinence", _("relevance")), ("date", _("date, newest first"))]
 MAX_VALUES = 20
+YEAR = re.compile(r"[0-9]{4}")  # ASCII digits only: "²" or "٢٠٠٧" are not years
 
 
 class SearchForm(forms.Form):
@@ -72,7 +75,11 @@ class SearchForm(forms.Form):
         """The request to run. Invalid fields are left out (and shown as errors)."""
         cleaned = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
         valid = {name: cleaned.get(name) for name in cleaned if name not in self.errors}
-        years = [value for value in self.facet_values.get("year", ()) if value.isdigit()]
+        years = [
+            value
+            for value in self.facet_values.get("year", ())
+            if YEAR.fullmatch(value) and 1800 <= int(value) <= 2200
+        ]
         filters = dict(self.facet_values, year=tuple(years))
         return SearchRequest(
             q=valid.get("q") or "",

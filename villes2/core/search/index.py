@@ -43,13 +43,13 @@ def _multi_values(search_type: SearchType, obj) -> list[tuple[str, str]]:
     return sorted(rows)
 
 
-def index_object(obj) -> SearchEntry | None:
+def index_object(obj, *, prepared: bool = False) -> SearchEntry | None:
     """Write (or rewrite) the index entry of one object. Must run in the transaction
     that saved the object."""
     search_type = search_registry.for_model(type(obj))
     if search_type is None:
         return None
-    if search_type.prepare_batch is not None:
+    if search_type.prepare_batch is not None and not prepared:
         search_type.prepare_batch([obj])
     with transaction.atomic():
         entry, _created = SearchEntry.objects.update_or_create(

@@ -93,7 +93,10 @@ def parse(raw: str, expand: Expander | None = None) -> Query:
             _append(groups, (negated, len(stems) > 1, stems), or_next)
         or_next = False
     clauses = _merge_synonyms(groups, expand)
-    clauses = clauses[:MAX_CLAUSES]
+    # Too many words: keep every exclusion and the first positive clauses.
+    negative = [clause for clause in clauses if clause.negated][:MAX_CLAUSES]
+    positive = [clause for clause in clauses if not clause.negated]
+    clauses = positive[: max(1, MAX_CLAUSES - len(negative))] + negative
     highlight = frozenset(
         alternative
         for clause in clauses

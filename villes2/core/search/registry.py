@@ -57,8 +57,13 @@ class SearchType:
     facets: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     date: Callable[[Any], datetime.date | None] = lambda obj: None
     snippet_text: Callable[[Any], str] = lambda obj: ""
+    # Optional: what showing a hit needs, when lighter than `queryset` (no full texts).
+    hit_queryset: Callable[[], models.QuerySet] | None = None
     # Optional: resolve what many objects need in a few queries before they are indexed.
     prepare_batch: Callable[[list], None] | None = None
+    # Model label ("taxonomy.Concept") → function of primary keys returning the objects
+    # of this type whose index quotes those rows (see `dependents.py`).
+    depends_on: dict[str, Callable[[list[int]], Iterable]] = field(default_factory=dict)
     order: int = 100
 
     def __post_init__(self) -> None:

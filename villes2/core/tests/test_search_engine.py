@@ -205,3 +205,12 @@ def test_golden_french_queries(golden, q, expected):
     ids = {hit.object.pk for hit in run_search(SearchRequest(q=q, per_page=50)).hits}
     mine = set(golden.values())
     assert ids & mine == {golden[key] for key in expected}
+
+
+def test_exclusions_survive_a_very_long_query(corpus):
+    words = " ".join(f"mot{n}" for n in range(30))
+    from villes2.core.search.query import parse
+
+    query = parse(f"{words} -rénovation")
+    assert [clause.negated for clause in query.clauses][-1] is True
+    assert len(query.clauses) <= 12

@@ -141,7 +141,7 @@ def test_dry_run_writes_nothing(vocabulary):
     assert not Document.objects.exists()
 
 
-def test_every_bad_cell_is_reported_and_nothing_is_written(vocabulary):
+def test_every_bad_cell_is_reported_and_nothing_is_written(vocabulary, territories):
     lines = [
         GOOD_LINES[0],
         line(
@@ -199,7 +199,8 @@ def test_every_bad_cell_is_reported_and_nothing_is_written(vocabulary):
         (
             3,
             "territoires",
-            "Ces codes désignent plusieurs territoires : 24 (departement:24, region:24). "
+            "Ces codes désignent plusieurs territoires : 24 (ancienne-region:24, departement:24, "
+            "region:24). "
             "Écrivez type:code.",
         ),
         (3, "url", "Saisissez une URL valide."),

@@ -147,6 +147,11 @@ def test_htmx_request_gets_the_results_area_only(client, catalogue):
         {"type": "<script>"},
         {"tri": "n'importe"},
         {"territoire": "x" * 500},
+        {"annee": "²"},
+        {"annee": "9" * 60},
+        {"annee": "٢٠٠٧"},
+        {"annee_min": "9" * 60},
+        {"theme": "\x00"},
     ],
 )
 def test_bad_parameters_never_fail(client, catalogue, params):
@@ -225,3 +230,14 @@ def test_territory_pages_link_public_records(client, catalogue, territories):
     assert "Guide de la résidentialisation" in content  # linked to Tours, in the 37
     assert "Brouillon sur Tours" not in content
     assert "/documents/?territoire=departement-37" in content
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, catalogue):
+    response = client.get("/documents/", {"q": "quartiers", "page": "50"})
+    results = response.context["results"]
+    assert results.page == results.num_pages == 1 and len(results.hits) == 2
+
+
+def test_search_page_bad_parameters_never_fail(client, catalogue):
+    for params in ({"annee": "²"}, {"quoi": "\x00"}, {"q": "a" * 20_000, "page": "x"}):
+        assert client.get("/recherche/", params).status_code == 200

@@ -1,8 +1,15 @@
 """SQL shared by both engines: filters, facet counts, browsing, hits.
 
-Only the text match differs (`match_source`). Every value reaches the database as a
+Only the text match differs (`text_match`). Every value reaches the database as a
 parameter; facet names and columns come from the registry's fixed lists, never from
 the request.
+
+A search is two statements (docs/performance.md, "Search (documents)"):
+1. the counts: the matching entries are materialised once, without rank (ranking every
+   match costs more than finding it), then counted in two groupings, one over the
+   entry's own columns (kind, type, year, access together) and one over the facet
+   table (every multi-valued facet at once);
+2. the page of hits: ranked, sorted, cut, with the same filters.
 """
 
 from dataclasses import dataclass, field
@@ -39,6 +46,10 @@ class RawResult:
     kind_counts: dict[str, int]
 
 
+_COLUMNS = "e.id, e.kind, e.object_id, e.type, e.year, e.access, e.date"
+_COUNT_COLUMNS = "e.id, e.kind, e.type, e.year, e.access"
+
+
 class Backend:
     vendor = ""
 
@@ -53,9 +64,11 @@ class Backend:
     def delete(self, entry_ids: list[int]) -> None:
         """Remove the text of entries whose rows are deleted another way (bulk)."""
 
-    def match_source(self, query: Query) -> tuple[str, list]:
-        """SQL selecting `id` and `score` (higher is better) of the entries the
-        positive clauses match, negative clauses applied."""
+    def text_match(self, query: Query, *, ranked: bool) -> tuple[str, str, str, list]:
+        """How to restrict `core_searchentry e` to the entries the positive clauses
+        match, negative clauses applied: (FROM clause naming `e`, a condition for the
+        WHERE clause, the score expression — higher is better, a constant when not
+        `ranked` —, the parameters of the FROM clause then of the condition)."""
         raise NotImplementedError
 
     def exclude_source(self, clauses: tuple[Clause, ...]) -> tuple[str, list]:
@@ -73,24 +86,21 @@ class Backend:
 
     # --- shared ----------------------------------------------------------------------
 
-    def _base(self, criteria: Criteria) -> tuple[str, list]:
-        """SQL of the matching entries (id, kind, type, year, access, date, score), all
-        filters applied except the kind (the kind tabs count across kinds)."""
+    def _base(
+        self, criteria: Criteria, *, ranked: bool, columns: str = _COLUMNS
+    ) -> tuple[str, list]:
+        """SQL of the matching entries (`columns` and `score`), all filters applied
+        except the kind (the kind tabs count across kinds)."""
         params: list = []
+        where: list[str] = []
         query = criteria.query
         if query.has_terms:
-            source, source_params = self.match_source(query)
-            sql = (
-                "SELECT e.id, e.kind, e.object_id, e.type, e.year, e.access, e.date, "
-                f"mt.score FROM ({source}) mt JOIN core_searchentry e ON e.id = mt.id"
-            )
-            params += source_params
+            from_sql, condition, score, params = self.text_match(query, ranked=ranked)
+            sql = f"SELECT {columns}, {score} AS score FROM {from_sql}"
+            if condition:
+                where.append(condition)
         else:
-            sql = (
-                "SELECT e.id, e.kind, e.object_id, e.type, e.year, e.access, e.date, "
-                "0.0 AS score FROM core_searchentry e"
-            )
-        where: list[str] = []
+            sql = f"SELECT {columns}, 0.0 AS score FROM core_searchentry e"
         if criteria.public_only:
             where.append("e.public = %s")
             params.append(True)
@@ -136,52 +146,71 @@ class Backend:
         limit: int = 20,
         facets: tuple[str, ...] = (),
     ) -> RawResult:
-        base, base_params = self._base(criteria)
-        kind_where, kind_params = self._kind_clause(criteria)
-        # 1. Counts: per kind (all kinds), then total and facets within the kinds asked.
-        parts = ["SELECT 'kind' AS facet, m.kind AS value, COUNT(*) AS n FROM m GROUP BY m.kind"]
-        params: list = []
-        for facet in facets:
-            if facet in COLUMN_FACETS:
-                parts.append(
-                    f"SELECT '{facet}', CAST(m.{facet} AS TEXT), COUNT(*) FROM m{kind_where} "
-                    f"GROUP BY m.{facet}"
-                )
-                params += kind_params
-            elif facet in MULTI_FACETS:
-                join_where = kind_where.replace(" WHERE ", " AND ") if kind_where else ""
-                parts.append(
-                    f"SELECT '{facet}', f.value, COUNT(*) FROM m JOIN core_searchfacet f "
-                    f"ON f.entry_id = m.id AND f.facet = %s{join_where} GROUP BY f.value"
-                )
-                params += [facet, *kind_params]
-        counts_sql = f"WITH m AS MATERIALIZED ({base}) " + " UNION ALL ".join(parts)
-        facet_counts: dict[str, dict[str, int]] = {facet: {} for facet in facets}
-        kind_counts: dict[str, int] = {}
-        with self.connection.cursor() as cursor:
-            cursor.execute(counts_sql, base_params + params)
-            for facet, value, count in cursor.fetchall():
-                if facet == "kind":
-                    kind_counts[value] = count
-                elif value is not None and value != "":
-                    facet_counts[facet][str(value)] = count
+        kind_counts, facet_counts = self._counts(criteria, facets)
         kinds = criteria.kinds or tuple(kind_counts)
         total = sum(count for kind, count in kind_counts.items() if kind in kinds)
-        # 2. The page of hits.
         hits: list[RawHit] = []
         if total and limit:
-            if sort == "date" or not criteria.query.has_terms:
-                order = "m.date DESC NULLS LAST, m.score DESC, m.id DESC"
-            else:
-                order = "m.score DESC, m.date DESC NULLS LAST, m.id DESC"
-            hits_sql = (
-                f"WITH m AS ({base}) SELECT m.id, m.kind, m.object_id, m.score FROM m"
-                f"{kind_where} ORDER BY {order} LIMIT %s OFFSET %s"
-            )
-            with self.connection.cursor() as cursor:
-                cursor.execute(hits_sql, base_params + kind_params + [limit, offset])
-                hits = [RawHit(row[0], row[1], row[2], float(row[3] or 0)) for row in cursor]
+            hits = self._hits(criteria, sort=sort, offset=offset, limit=limit)
         return RawResult(total=total, hits=hits, facets=facet_counts, kind_counts=kind_counts)
+
+    def _counts(
+        self, criteria: Criteria, facets: tuple[str, ...]
+    ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+        """Per kind (all kinds), and per facet value within the kinds asked."""
+        base, params = self._base(criteria, ranked=False, columns=_COUNT_COLUMNS)
+        # Entry columns: one grouping on all of them, summed here per facet.
+        parts = [
+            "SELECT 0, m.kind, m.type, m.year, m.access, COUNT(*) FROM m "
+            "GROUP BY m.kind, m.type, m.year, m.access"
+        ]
+        multi = [facet for facet in MULTI_FACETS if facet in facets]
+        if multi:
+            kind_where, kind_params = self._kind_clause(criteria)
+            placeholders = ", ".join(["%s"] * len(multi))
+            parts.append(
+                "SELECT 1, f.facet, f.value, NULL, NULL, COUNT(*) FROM m "
+                f"JOIN core_searchfacet f ON f.entry_id = m.id AND f.facet IN ({placeholders})"
+                f"{kind_where} GROUP BY f.facet, f.value"
+            )
+            params += multi + kind_params
+        sql = f"WITH m AS MATERIALIZED ({base}) " + " UNION ALL ".join(parts)
+        columns = [facet for facet in COLUMN_FACETS if facet in facets]
+        kind_counts: dict[str, int] = {}
+        facet_counts: dict[str, dict[str, int]] = {facet: {} for facet in facets}
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for part, kind_or_facet, first, year, access, count in rows:
+            if part == 1:
+                if first is not None and first != "":
+                    facet_counts[kind_or_facet][str(first)] = count
+                continue
+            kind_counts[kind_or_facet] = kind_counts.get(kind_or_facet, 0) + count
+            if criteria.kinds and kind_or_facet not in criteria.kinds:
+                continue
+            values = {"type": first, "year": year, "access": access}
+            for facet in columns:
+                value = values[facet]
+                if value is not None and value != "":
+                    counted = facet_counts[facet]
+                    counted[str(value)] = counted.get(str(value), 0) + count
+        return kind_counts, facet_counts
+
+    def _hits(self, criteria: Criteria, *, sort: str, offset: int, limit: int) -> list[RawHit]:
+        base, params = self._base(criteria, ranked=True)
+        kind_where, kind_params = self._kind_clause(criteria)
+        if sort == "date" or not criteria.query.has_terms:
+            order = "m.date DESC NULLS LAST, m.score DESC, m.id DESC"
+        else:
+            order = "m.score DESC, m.date DESC NULLS LAST, m.id DESC"
+        sql = (
+            f"WITH m AS ({base}) SELECT m.id, m.kind, m.object_id, m.score FROM m"
+            f"{kind_where} ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params + kind_params + [limit, offset])
+            return [RawHit(row[0], row[1], row[2], float(row[3] or 0)) for row in cursor]
 
 
 def weighted_columns(columns: dict[str, str]) -> list[str]:

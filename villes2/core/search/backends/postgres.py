@@ -51,10 +51,12 @@ class PostgresBackend(Backend):
                 [(*weighted_columns(columns), entry_id) for entry_id, columns in rows],
             )
 
-    def match_source(self, query: Query) -> tuple[str, list]:
+    def text_match(self, query: Query, *, ranked: bool) -> tuple[str, str, str, list]:
+        score = f"ts_rank('{_RANK_WEIGHTS}', e.vector, q)" if ranked else "0.0"
         return (
-            f"SELECT s.id, ts_rank('{_RANK_WEIGHTS}', s.vector, q) AS score "
-            "FROM core_searchentry s, to_tsquery('simple', %s) q WHERE s.vector @@ q",
+            "core_searchentry e, to_tsquery('simple', %s) q",
+            "e.vector @@ q",
+            score,
             [tsquery(query)],
         )
 

@@ -46,10 +46,12 @@ class SqliteBackend(Backend):
                 [(entry_id, *weighted_columns(columns)) for entry_id, columns in rows],
             )
 
-    def match_source(self, query: Query) -> tuple[str, list]:
+    def text_match(self, query: Query, *, ranked: bool) -> tuple[str, str, str, list]:
+        score = f"-bm25(core_search_fts, {_BM25})" if ranked else "0.0"
         return (
-            f"SELECT rowid AS id, -bm25(core_search_fts, {_BM25}) AS score "
-            "FROM core_search_fts WHERE core_search_fts MATCH %s",
+            "core_search_fts JOIN core_searchentry e ON e.id = core_search_fts.rowid",
+            "core_search_fts MATCH %s",
+            score,
             [match_expression(query)],
         )
 
