@@ -103,6 +103,11 @@ def test_facet_filter_in_url_combines_with_query(client, catalogue):
         "Étude sur la rénovation des quartiers"
     ]
     assert 'href="?q=quartiers"' in response.content.decode()  # remove the filter
+    # The other types stay offered, with what they would add (values are alternatives).
+    types = {o.value: (o.count, o.selected) for o in response.context["results"].facets["type"]}
+    assert types == {"etude": (1, True), "rapport": (1, False)}
+    both = client.get("/documents/", {"q": "quartiers", "type": ["etude", "rapport"]})
+    assert both.context["results"].total == 2
 
 
 def test_theme_facet_and_descriptor_filter_include_narrower(client, catalogue):
@@ -212,7 +217,8 @@ def test_list_query_budget(client, catalogue, django_assert_num_queries):
     # descriptors, territories, authors, attachments (5), theme labels (2).
     with django_assert_num_queries(10):
         client.get("/documents/", {"q": "quartiers"})
-    with django_assert_num_queries(10):
+    # A ticked facet is counted once more without its own filter (+1).
+    with django_assert_num_queries(11):
         client.get("/documents/", {"q": "quartiers", "type": "rapport", "tri": "date"})
 
 

@@ -12,7 +12,7 @@ A search is two statements (docs/performance.md, "Search (documents)"):
 2. the page of hits: ranked, sorted, cut, with the same filters.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..query import Clause, Query
 from ..registry import COLUMN_FACETS, MULTI_FACETS, WEIGHTS
@@ -111,6 +111,12 @@ class Backend:
         for facet, values in sorted(criteria.filters.items()):
             if not values:
                 continue
+            # No indexed value holds a NUL character (PostgreSQL cannot even receive
+            # one): such a value matches nothing.
+            values = tuple(value for value in values if "\x00" not in str(value))
+            if not values:
+                where.append("1 = 0")
+                continue
             placeholders = ", ".join(["%s"] * len(values))
             if facet in COLUMN_FACETS:
                 where.append(f"e.{facet} IN ({placeholders})")
@@ -147,6 +153,14 @@ class Backend:
         facets: tuple[str, ...] = (),
     ) -> RawResult:
         kind_counts, facet_counts = self._counts(criteria, facets)
+        # A facet with values ticked is counted without its own filter, so that its
+        # other values stay offered with the count they would add (values of one facet
+        # are alternatives). One more statement per such facet.
+        for facet in facets:
+            if criteria.filters.get(facet):
+                others = {f: v for f, v in criteria.filters.items() if f != facet}
+                _kinds, relaxed = self._counts(replace(criteria, filters=others), (facet,))
+                facet_counts[facet] = relaxed[facet]
         kinds = criteria.kinds or tuple(kind_counts)
         total = sum(count for kind, count in kind_counts.items() if kind in kinds)
         hits: list[RawHit] = []
