@@ -36,14 +36,10 @@ import datetime
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _setup import code_version, django_setup, p50_p95, timed
 
 SOURCE = "Données synthétiques (benchmark)"
 REALISTIC = {"organisations": 600, "persons": 1500, "roles": 2500}
@@ -103,28 +99,6 @@ THEMES = [
     "Mobilité",
 ]
 SYLLABLES = ["ba", "lo", "rin", "du", "mer", "cy", "ga", "vel", "to", "ni", "que", "sa", "ro"]
-
-
-def prepare_database(url: str | None) -> None:
-    if url and url.startswith("postgres"):
-        name = url.rsplit("/", 1)[1]
-        base = url.rsplit("/", 1)[0] + "/postgres"
-        for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
-            subprocess.run(["psql", base, "-qc", sql], check=True)  # noqa: S603, S607
-
-
-def timed(label: str, function, repeat: int = 1) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def p50_p95(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times) * 1000, times[max(0, int(len(times) * 0.95) - 1)] * 1000
 
 
 class QueryCounter:
@@ -558,19 +532,7 @@ def main() -> None:
     args = parser.parse_args()
     scales = sorted(int(value) for value in args.scales.split(","))
 
-    tmp = tempfile.mkdtemp(prefix="villes2-bench-")
-    os.environ["VILLES2_VAR_DIR"] = tmp
-    os.environ.setdefault("LOG_LEVEL", "WARNING")  # the security log lines of each import
-    os.environ.pop("DATABASE_URL", None)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    prepare_database(args.database_url)
-
-    import django
-
-    django.setup()
-    from django.conf import settings
+    engine = django_setup(args.database_url, log_level="WARNING")  # security log lines
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -582,12 +544,6 @@ def main() -> None:
     from villes2.actors import selectors, services
     from villes2.territories.models import Territory
 
-    if connection.vendor == "sqlite":
-        settings.DATABASES["default"]["NAME"] = str(Path(tmp) / "bench.sqlite3")
-        connection.close()
-        connection.settings_dict["NAME"] = settings.DATABASES["default"]["NAME"]
-    engine = f"{connection.vendor}"
-    call_command("migrate", verbosity=0)
     quiet = open(os.devnull, "w")  # noqa: SIM115
     load = timed("load", lambda: call_command("load_reference_data", stdout=quiet))[0]
     models = {
@@ -612,14 +568,9 @@ def main() -> None:
         models["Tag"](name=f"SYNTHÉTIQUE {theme}", slug=slugify(f"synthetique-{theme}"))
         for theme in THEMES
     )
-    code = subprocess.run(  # noqa: S603
-        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    code = code_version()
     print(f"\n## {engine}\n")
-    print(f"Code: `{code or 'unknown'}`, {datetime.datetime.now():%Y-%m-%d %H:%M}.")
+    print(f"Code: `{code}`, {datetime.datetime.now():%Y-%m-%d %H:%M}.")
     print(
         f"Reference data: {load:.1f} s. Area: {len(area.communes):,} communes, "
         f"{len(area.epcis)} EPCI, {len(area.departements)} départements "

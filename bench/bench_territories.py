@@ -16,14 +16,8 @@ live only in this throw-away database.
 import argparse
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _setup import django_setup, timed
 
 PAGES = [
     "/territoires/",
@@ -35,54 +29,19 @@ PAGES = [
 ]
 
 
-def prepare_database(url: str | None) -> None:
-    if url and url.startswith("postgres"):
-        name = url.rsplit("/", 1)[1]
-        base = url.rsplit("/", 1)[0] + "/postgres"
-        for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
-            subprocess.run(["psql", base, "-qc", sql], check=True)  # noqa: S603, S607
-
-
-def timed(label: str, function, repeat: int = 1) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="villes2-bench-")
-    os.environ["VILLES2_VAR_DIR"] = tmp
-    os.environ.pop("DATABASE_URL", None)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    prepare_database(args.database_url)
-
-    import django
-
-    django.setup()
-    from django.conf import settings
+    engine = django_setup(args.database_url)
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from villes2.territories.models import Scheme, SchemeKind, Territory
 
-    if connection.vendor == "sqlite":
-        settings.DATABASES["default"]["NAME"] = str(Path(tmp) / "bench.sqlite3")
-        connection.close()
-        connection.settings_dict["NAME"] = settings.DATABASES["default"]["NAME"]
-    engine = f"{connection.vendor}"
-    call_command("migrate", verbosity=0)
     quiet = open(os.devnull, "w")  # noqa: SIM115
     first = timed("load", lambda: call_command("load_reference_data", stdout=quiet))[0]
     second = timed("reload", lambda: call_command("load_reference_data", stdout=quiet))[0]
