@@ -1,6 +1,8 @@
 """The catalogue: bibliographic records, their authors, attachments, and the tombstones
 that tell harvesters a record was withdrawn (OAI-PMH `deletedRecord=persistent`)."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,8 @@ from villes2.taxonomy.models import Concept
 from villes2.territories.models import Territory
 
 from .querysets import DocumentQuerySet
+
+ATTACHMENT_DIR = "documents"
 
 
 class DocumentType(models.TextChoices):
@@ -251,9 +255,11 @@ class ExtractionStatus(models.TextChoices):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    # Stored under a random name: the original name is kept in a field, never used as a
-    # path (no traversal, no collisions, no personal data in file names).
-    return f"documents/{instance.sha256[:2]}/{instance.sha256}.pdf"
+    # Stored under a random name (RELIABILITY.md): the original name is kept in a field,
+    # never used as a path (no traversal, no collisions, no personal data in file names,
+    # nothing guessable).
+    token = secrets.token_hex(16)
+    return f"{ATTACHMENT_DIR}/{token[:2]}/{token}.pdf"
 
 
 class Attachment(models.Model):

@@ -14,8 +14,10 @@ import io
 import logging
 import os
 import re
+import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +26,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from ..models import Attachment, Document, ExtractionStatus
+from ..models import ATTACHMENT_DIR, Attachment, Document, ExtractionStatus, attachment_path
 from .records import document_relations_changed
 
 logger = logging.getLogger(__name__)
@@ -191,19 +193,25 @@ def attachment_add(document: Document, uploaded_file, *, title: str = "", user=N
         page_count=checked.page_count,
         extraction=ExtractionStatus.PENDING,
     )
-    # The path derives from the SHA-256 (models.attachment_path), never from the name.
-    attachment.file.save("document.pdf", ContentFile(checked.content), save=False)
-    try:
-        attachment.full_clean()
-        attachment.save()
-        document_relations_changed(document)
-    except Exception:
-        # The row was not written: nor should the file be (RELIABILITY.md, invariant 7).
-        attachment.file.delete(save=False)
-        raise
-    attachment_pk = attachment.pk
+    # A random path (models.attachment_path), never the uploaded name. The file itself is
+    # written once the row is committed (RELIABILITY.md, invariant 7): a rolled-back
+    # transaction leaves neither row nor file; `manage.py check_attachment_files` reports
+    # a row whose file could not be written.
+    attachment.file.name = attachment_path(attachment, "")
+    attachment.full_clean()
+    attachment.save()
+    document_relations_changed(document)
+    attachment_pk, name, content = attachment.pk, attachment.file.name, checked.content
+    storage = attachment.file.storage
+    transaction.on_commit(lambda: _write_file(storage, name, content))
     transaction.on_commit(lambda: _enqueue_extraction(attachment_pk))
     return attachment
+
+
+def _write_file(storage, name: str, content: bytes) -> None:
+    stored = storage.save(name, ContentFile(content))
+    if stored != name:  # a random name already taken: never expected
+        logger.error("attachment file stored as %s instead of %s", stored, name)
 
 
 def _enqueue_extraction(attachment_pk: int) -> None:
@@ -271,3 +279,44 @@ def _storable(text: str) -> str:
     surrogates a broken font map can give."""
     text = text.replace("\x00", "")
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+@dataclass
+class FilesReport:
+    """What `attachment_files_check` found: rows whose file is missing, files no row
+    refers to, and how many of those were deleted."""
+
+    missing: list[tuple[int, str]] = field(default_factory=list)  # (attachment pk, path)
+    unreferenced: list[str] = field(default_factory=list)
+    deleted: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.unreferenced
+
+
+def attachment_files_check(*, delete_unreferenced: bool = False, older_than: int = 3600):
+    """Compare the attachment rows with the files under MEDIA_ROOT/documents/
+    (RELIABILITY.md, invariant 7). Unreferenced files older than `older_than` seconds
+    (not an upload being committed) are deleted when asked; missing files are reported
+    only: the record needs its PDF uploaded again."""
+    from django.core.files.storage import default_storage
+
+    report = FilesReport()
+    referenced = dict(Attachment.objects.values_list("file", "pk"))
+    for name, pk in sorted(referenced.items(), key=lambda item: item[1]):
+        if not default_storage.exists(name):
+            report.missing.append((pk, name))
+    root = Path(settings.MEDIA_ROOT) / ATTACHMENT_DIR
+    now = time.time()
+    for path in sorted(root.rglob("*")) if root.exists() else []:
+        if not path.is_file():
+            continue
+        name = path.relative_to(settings.MEDIA_ROOT).as_posix()
+        if name in referenced:
+            continue
+        report.unreferenced.append(name)
+        if delete_unreferenced and now - path.stat().st_mtime > older_than:
+            path.unlink()
+            report.deleted += 1
+    return report

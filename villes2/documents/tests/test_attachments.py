@@ -2,11 +2,13 @@
 extraction and the search on the extracted text."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from villes2.core.search import SearchRequest, run_search
 from villes2.documents import services
@@ -50,7 +52,9 @@ def test_a_pdf_is_stored_extracted_and_searchable(media, django_capture_on_commi
     assert attachment.size == len(content)
     assert attachment.extraction == ExtractionStatus.DONE
     assert attachment.text == "Résidentialisation des immeubles\nGardiennage et proximité"
-    assert attachment.file.name == f"documents/{attachment.sha256[:2]}/{attachment.sha256}.pdf"
+    # A random name, never the uploaded one nor its hash.
+    assert re.fullmatch(r"documents/([0-9a-f]{2})/\1[0-9a-f]{30}\.pdf", attachment.file.name)
+    assert attachment.sha256 not in attachment.file.name
     assert stored_files(media) == [media / attachment.file.name]
     assert (media / attachment.file.name).read_bytes() == content
     assert found("gardiennage") == [document.pk]
@@ -131,10 +135,11 @@ def test_deleting_the_record_removes_its_files(media, django_capture_on_commit_c
     assert stored_files(media) == []
 
 
-def test_the_same_file_twice_on_a_record_is_refused(media):
+def test_the_same_file_twice_on_a_record_is_refused(media, django_capture_on_commit_callbacks):
     document = record()
     content = pdf_bytes("texte")
-    services.attachment_add(document, upload(content))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attachment_add(document, upload(content))
     with pytest.raises(ValidationError) as error:
         services.attachment_add(document, upload(content))
     assert error.value.messages == ["Ce fichier est déjà joint à cette notice."]
@@ -221,3 +226,38 @@ def test_an_oversized_file_is_refused(media, settings):
 )
 def test_file_names_are_cleaned(name, expected):
     assert services.clean_file_name(name) == expected
+
+
+def test_the_file_is_written_only_when_the_row_is_committed(
+    media, django_capture_on_commit_callbacks
+):
+    document = record()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        attachment = services.attachment_add(document, upload(pdf_bytes("texte")))
+    assert stored_files(media) == []  # a rollback now would leave no file behind
+    for callback in callbacks:
+        callback()
+    assert stored_files(media) == [media / attachment.file.name]
+
+
+def test_check_attachment_files_reports_and_cleans(media, settings):
+    import io as _io
+    import os
+
+    from django.core.management import CommandError, call_command
+
+    document = record()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        kept = services.attachment_add(document, upload(pdf_bytes("un")))
+    lost = services.attachment_add(document, upload(pdf_bytes("deux")))  # never committed
+    stray = media / "documents" / "ab" / "stray.pdf"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"%PDF-1.4")
+    os.utime(stray, (0, 0))
+    out = _io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_attachment_files", "--delete-unreferenced", stdout=out)
+    text = out.getvalue()
+    assert f"Fichier manquant pour la pièce jointe n° {lost.pk}" in text
+    assert "Fichier sans pièce jointe : documents/ab/stray.pdf" in text
+    assert not stray.exists() and (media / kept.file.name).exists()

@@ -22,10 +22,13 @@ def media(settings, tmp_path):
 
 
 def attached(**fields):
+    from django.test import TestCase
+
     document = record(**fields)
-    attachment = services.attachment_add(
-        document, SimpleUploadedFile("Bilan « 2010 » été.pdf", CONTENT)
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        attachment = services.attachment_add(
+            document, SimpleUploadedFile("Bilan « 2010 » été.pdf", CONTENT)
+        )
     return attachment, reverse("documents:attachment", args=[document.pk, attachment.pk])
 
 
