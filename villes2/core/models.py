@@ -59,3 +59,14 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+
+class SearchState(models.Model):
+    """One row: a token changed by every write to the search index, in the writing
+    transaction. What is computed from the whole index (the counts of browsing with no
+    query) is cached against it, so any committed change is seen at once."""
+
+    token = models.CharField(max_length=32, default="")
+
+    def __str__(self) -> str:
+        return self.token

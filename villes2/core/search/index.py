@@ -1,11 +1,12 @@
 """Writing the index: called by each app's services inside the transaction that
 changes the content, so the index cannot drift from it."""
 
+import uuid
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from ..models import SearchEntry, SearchFacet
+from ..models import SearchEntry, SearchFacet, SearchState
 from .analysis import analysed_text
 from .backends import get_backend
 from .registry import COLUMN_FACETS, MULTI_FACETS, SearchType, search_registry
@@ -43,6 +44,17 @@ def _multi_values(search_type: SearchType, obj) -> list[tuple[str, str]]:
     return sorted(rows)
 
 
+def index_changed() -> None:
+    """Give the index a new state token, in the writing transaction (see SearchState)."""
+    token = uuid.uuid4().hex
+    if not SearchState.objects.filter(pk=1).update(token=token):
+        SearchState.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+def index_state() -> str:
+    return SearchState.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
 def index_object(obj, *, prepared: bool = False) -> SearchEntry | None:
     """Write (or rewrite) the index entry of one object. Must run in the transaction
     that saved the object."""
@@ -61,6 +73,7 @@ def index_object(obj, *, prepared: bool = False) -> SearchEntry | None:
             for facet, value in _multi_values(search_type, obj)
         )
         get_backend().write(entry.pk, _columns(search_type, obj))
+        index_changed()
     return entry
 
 
@@ -72,7 +85,9 @@ def remove_object(obj) -> None:
 
 def remove_ids(kind: str, object_ids: Iterable[int]) -> None:
     # The engine's text goes with the entry: FTS5 by trigger, PostgreSQL by the column.
-    SearchEntry.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
+        index_changed()
 
 
 def rebuild(kinds: Iterable[str] | None = None, *, batch_size: int = 500, progress=None) -> dict:
@@ -95,6 +110,7 @@ def rebuild(kinds: Iterable[str] | None = None, *, batch_size: int = 500, progre
                         progress(search_type.key, count)
             count += _write_batch(search_type, batch, backend)
             counts[search_type.key] = count
+        index_changed()
         backend.optimise()
     return counts
 

@@ -102,3 +102,25 @@ def test_search_page_query_budget(client, records, django_assert_num_queries):
     # prefetches (authors without persons or organisations: none), no facet labels.
     with django_assert_num_queries(9):
         client.get("/recherche/", {"q": "quartiers"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_browse_counts_are_cached_until_the_index_changes(django_assert_num_queries):
+    """Outside a transaction (as in production), browsing with no query reuses its counts
+    while the index state token is unchanged, and sees a committed change at once."""
+    from villes2.core.search.backends import get_backend
+    from villes2.core.search.backends.base import Criteria
+    from villes2.core.search.query import parse
+
+    document_save(Document(title="Un", doc_type="rapport", year=2001, status="publie"))
+    backend = get_backend()
+    criteria = Criteria(query=parse(""))
+    first = backend.search(criteria, facets=("type",), limit=0)
+    assert first.total == 1 and first.facets["type"] == {"rapport": 1}
+    with django_assert_num_queries(1):  # the state token only
+        assert backend.search(criteria, facets=("type",), limit=0).facets == first.facets
+    document_save(Document(title="Deux", doc_type="etude", year=2002, status="publie"))
+    second = backend.search(criteria, facets=("type",), limit=0)
+    assert second.total == 2 and second.facets["type"] == {"rapport": 1, "etude": 1}
+    # A query is never served from the cache.
+    assert backend.search(Criteria(query=parse("deux")), facets=("type",), limit=0).total == 1

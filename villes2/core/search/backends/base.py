@@ -12,10 +12,16 @@ A search is two statements (docs/performance.md, "Search (documents)"):
 2. the page of hits: ranked, sorted, cut, with the same filters.
 """
 
+import copy
+import threading
 from dataclasses import dataclass, field, replace
 
 from ..query import Clause, Query
 from ..registry import COLUMN_FACETS, MULTI_FACETS, WEIGHTS
+
+# Browse counts by (database alias, audience, kinds, facets): (index token, counts).
+_BROWSE_COUNTS: dict[tuple, tuple[str, tuple]] = {}
+_BROWSE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -152,7 +158,7 @@ class Backend:
         limit: int = 20,
         facets: tuple[str, ...] = (),
     ) -> RawResult:
-        kind_counts, facet_counts = self._counts(criteria, facets)
+        kind_counts, facet_counts = self._browse_counts(criteria, facets)
         # A facet with values ticked is counted without its own filter, so that its
         # other values stay offered with the count they would add (values of one facet
         # are alternatives). One more statement per such facet.
@@ -167,6 +173,33 @@ class Backend:
         if total and limit:
             hits = self._hits(criteria, sort=sort, offset=offset, limit=limit)
         return RawResult(total=total, hits=hits, facets=facet_counts, kind_counts=kind_counts)
+
+    def _browse_counts(self, criteria: Criteria, facets: tuple[str, ...]):
+        """The counts, from a per-process cache when browsing with no query and no filter
+        (the catalogue's list page: every public entry is counted, 0.4 s at 100,000).
+        The cache is keyed by the index's state token (`index.index_changed`), read
+        before and after counting, and used only outside transactions: so it never holds
+        counts of uncommitted writes, and any commit is seen at once."""
+        browsing = not (
+            criteria.query.clauses
+            or any(criteria.filters.values())
+            or criteria.year_min is not None
+            or criteria.year_max is not None
+        )
+        if not browsing or self.connection.in_atomic_block:
+            return self._counts(criteria, facets)
+        from ..index import index_state
+
+        key = (self.connection.alias, criteria.public_only, criteria.kinds, facets)
+        token = index_state()
+        cached = _BROWSE_COUNTS.get(key)
+        if cached is not None and cached[0] == token:
+            return copy.deepcopy(cached[1])
+        counts = self._counts(criteria, facets)
+        if token and index_state() == token:
+            with _BROWSE_LOCK:
+                _BROWSE_COUNTS[key] = (token, copy.deepcopy(counts))
+        return counts
 
     def _counts(
         self, criteria: Criteria, facets: tuple[str, ...]
