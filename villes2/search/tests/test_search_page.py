@@ -124,3 +124,63 @@ def test_browse_counts_are_cached_until_the_index_changes(django_assert_num_quer
     assert second.total == 2 and second.facets["type"] == {"rapport": 1, "etude": 1}
     # A query is never served from the cache.
     assert backend.search(Criteria(query=parse("deux")), facets=("type",), limit=0).total == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_memory_counts_equal_sql_counts():
+    """Outside a transaction the counts come from the in-memory facet table: they must be
+    exactly those of the SQL grouping, for queries, filters, kinds and browsing."""
+    from villes2.core.search.backends import get_backend
+    from villes2.core.search.backends.base import Criteria
+    from villes2.core.search.query import parse
+    from villes2.core.search.registry import COUNTED_FACETS
+    from villes2.taxonomy.models import Concept, ConceptScheme
+    from villes2.territories.tests.factories import TerritoryFactory
+
+    ConceptScheme.objects.filter(is_theme_scheme=True).update(is_theme_scheme=False)
+    scheme = ConceptScheme.objects.create(
+        slug="c", uri="https://example.org/c", title_fr="C", is_theme_scheme=True
+    )
+    themes = [
+        Concept.objects.create(
+            scheme=scheme, slug=f"t{n}", uri=f"https://example.org/c/t{n}", pref_label_fr=f"T{n}"
+        )
+        for n in range(4)
+    ]
+    places = [TerritoryFactory(kind="departement") for _n in range(3)]
+    for n in range(30):
+        document_save(
+            Document(
+                title=f"Rapport {n} sur les quartiers" if n % 3 else f"Étude {n} emploi",
+                doc_type=["rapport", "etude", "guide-methodologique"][n % 3],
+                year=2000 + n % 7,
+                status="publie" if n % 5 else "brouillon",
+                access="public" if n % 4 else "equipe",
+            ),
+            descriptors=themes[n % 4 : n % 4 + 2],
+            territories=places[: n % 4],
+        )
+    backend = get_backend()
+    cases = [
+        Criteria(query=parse("")),
+        Criteria(query=parse("quartiers")),
+        Criteria(query=parse("emploi"), public_only=False),
+        Criteria(query=parse("quartiers"), filters={"type": ("rapport",)}),
+        Criteria(query=parse("-emploi"), kinds=("documents",), year_min=2002),
+        Criteria(query=parse("introuvable")),
+        Criteria(query=parse("rapport"), filters={"theme": ("t1",)}),
+    ]
+    assert backend._counts_in_sql(cases[1], COUNTED_FACETS)[1]["theme"]  # not trivial
+    assert backend._counts_in_sql(cases[1], COUNTED_FACETS)[1]["territory"]
+    for criteria in cases:
+        in_sql = backend._counts_in_sql(criteria, COUNTED_FACETS)
+        in_memory = backend._counts_in_memory(criteria, COUNTED_FACETS)
+        assert in_memory == in_sql, criteria
+    # A write is seen at once: the table is rebuilt for the new state.
+    document_save(
+        Document(title="Encore un rapport", doc_type="rapport", year=2001, status="publie")
+    )
+    criteria = Criteria(query=parse("rapport"))
+    assert backend._counts_in_memory(criteria, COUNTED_FACETS) == backend._counts_in_sql(
+        criteria, COUNTED_FACETS
+    )

@@ -204,7 +204,30 @@ class Backend:
     def _counts(
         self, criteria: Criteria, facets: tuple[str, ...]
     ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-        """Per kind (all kinds), and per facet value within the kinds asked."""
+        """Per kind (all kinds), and per facet value within the kinds asked: in memory
+        outside transactions (`counting.py`), else in SQL."""
+        if not self.connection.in_atomic_block:
+            counted = self._counts_in_memory(criteria, facets)
+            if counted is not None:
+                return counted
+        return self._counts_in_sql(criteria, facets)
+
+    def _counts_in_memory(self, criteria: Criteria, facets: tuple[str, ...]):
+        from ..counting import facet_table
+        from ..index import index_state
+
+        table = facet_table(index_state(), self.connection.alias, state=index_state)
+        if table is None:
+            return None
+        base, params = self._base(criteria, ranked=False, columns="e.id")
+        with self.connection.cursor() as cursor:
+            cursor.execute(base, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        return table.count(ids, criteria.kinds, facets)
+
+    def _counts_in_sql(
+        self, criteria: Criteria, facets: tuple[str, ...]
+    ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
         base, params = self._base(criteria, ranked=False, columns=_COUNT_COLUMNS)
         # Entry columns: one grouping on all of them, summed here per facet.
         parts = [
