@@ -184,3 +184,13 @@ def test_in_memory_counts_equal_sql_counts():
     assert backend._counts_in_memory(criteria, COUNTED_FACETS) == backend._counts_in_sql(
         criteria, COUNTED_FACETS
     )
+
+
+def test_an_empty_catalogue_says_so(client):
+    from villes2.core.models import SearchEntry
+
+    SearchEntry.objects.all().delete()
+    content = client.get("/documents/").content.decode()
+    assert "Rien n’a encore été publié ici." in content
+    assert "Aucun résultat" not in content
+    assert "Aucun résultat" in client.get("/documents/", {"q": "quartiers"}).content.decode()
