@@ -9,15 +9,12 @@ the session ties them to the person who uploaded the file.
 
 from __future__ import annotations
 
-import hashlib
 import io
-from pathlib import Path
 
 import openpyxl
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,6 +25,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
+from villes2.core.uploads import PendingUploads, UploadLimitHandler, size_label
+
 from .. import services
 from ..columns import ORGANISATION_COLUMNS, PERSON_COLUMNS, headers
 from ..models import ImportKind, ImportRun
@@ -35,8 +34,12 @@ from ..services.imports import import_file_id
 
 COLUMNS = {ImportKind.ORGANISATIONS: ORGANISATION_COLUMNS, ImportKind.PERSONS: PERSON_COLUMNS}
 MODEL_OF_KIND = {ImportKind.ORGANISATIONS: "organisation", ImportKind.PERSONS: "person"}
-PENDING_SESSION_KEY = "actors_import_pending"
-PENDING_MAX_AGE = services.PENDING_IMPORT_MAX_AGE
+# Files checked and never confirmed hold personal data: purged at every new upload.
+PENDING = PendingUploads(
+    directory=services.pending_imports_dir,
+    purge=lambda: services.pending_imports_purge(older_than=services.PENDING_IMPORT_MAX_AGE),
+    session_key="actors_import_pending",
+)
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -66,7 +69,7 @@ class ImportUploadForm(forms.Form):
         self.fields["file"].help_text = _(
             "CSV (UTF-8 or Windows-1252, columns separated by ; or ,) or XLSX (first sheet), "
             "%(size)s at most."
-        ) % {"size": _size(services.import_max_bytes())}
+        ) % {"size": size_label(services.import_max_bytes())}
         # The upload handler dropped a file over the limit: say so, not "required".
         self.too_large = too_large
         if too_large:
@@ -90,7 +93,7 @@ class ImportUploadForm(forms.Form):
 
     def _too_large_message(self) -> str:
         return _("This file is larger than %(size)s: split it.") % {
-            "size": _size(services.import_max_bytes())
+            "size": size_label(services.import_max_bytes())
         }
 
 
@@ -99,28 +102,9 @@ class ImportConfirmForm(forms.Form):
     sha256 = forms.RegexField(regex=SHA256_PATTERN, widget=forms.HiddenInput)
 
 
-class UploadLimitHandler(FileUploadHandler):
-    """Stops reading an uploaded file past the import limit, instead of spooling a huge
-    request body to disk before the form can refuse it."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.limit = services.import_max_bytes()
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.exceeded = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 @csrf_exempt  # CSRF is checked by _import_page, once the upload limit is in place
 def import_view(request):
-    limit = UploadLimitHandler(request)
+    limit = UploadLimitHandler(request, limit=services.import_max_bytes())
     request.upload_handlers.insert(0, limit)
     return _import_page(request, limit)
 
@@ -153,7 +137,7 @@ def _check(request, kinds: list[str], limit: UploadLimitHandler):
     )
     confirm = None
     if report.ok:
-        _pending_store(request, kind=kind, file_name=upload.name, content=content)
+        PENDING.store(request, kind=kind, file_name=upload.name, content=content)
         confirm = ImportConfirmForm(initial={"kind": kind, "sha256": report.sha256})
     form = ImportUploadForm(kinds=kinds, initial={"kind": kind})
     return _render(request, kinds, form=form, report=report, confirm=confirm)
@@ -167,9 +151,9 @@ def _confirm(request, kinds: list[str]):
         kind, sha256 = form.cleaned_data["kind"], form.cleaned_data["sha256"]
         if kind not in kinds:
             raise PermissionDenied
-        pending = request.session.get(PENDING_SESSION_KEY, {}).get(sha256)
+        pending = PENDING.details(request, sha256)
         if pending and pending["kind"] == kind:
-            content = _pending_read(sha256)
+            content = PENDING.read(sha256)
     if content is None:
         messages.error(
             request, _("This file is no longer waiting to be imported: upload it again.")
@@ -178,7 +162,7 @@ def _confirm(request, kinds: list[str]):
     report = services.directory_import(
         kind=kind, file_name=pending["name"], content=content, user=request.user
     )
-    _pending_forget(request, sha256)
+    PENDING.forget(request, sha256)
     if not report.ok:
         form = ImportUploadForm(kinds=kinds, initial={"kind": kind})
         return _render(request, kinds, form=form, report=report)
@@ -223,44 +207,6 @@ def _render(request, kinds: list[str], **context):
     return TemplateResponse(request, "admin/actors/importrun/import.html", context)
 
 
-def _pending_dir() -> Path:
-    return services.pending_imports_dir()
-
-
-def _pending_path(sha256: str) -> Path:
-    return _pending_dir() / sha256
-
-
-def _pending_store(request, *, kind: str, file_name: str, content: bytes) -> None:
-    directory = _pending_dir()
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # Files checked and never confirmed hold personal data: do not keep them.
-    services.pending_imports_purge(older_than=PENDING_MAX_AGE)
-    sha256 = hashlib.sha256(content).hexdigest()
-    partial = directory / f"{sha256}.part"
-    partial.touch(mode=0o600)  # personal data: readable by the server only
-    partial.write_bytes(content)
-    partial.replace(_pending_path(sha256))
-    pending = request.session.get(PENDING_SESSION_KEY, {})
-    pending[sha256] = {"kind": kind, "name": file_name[:255]}
-    request.session[PENDING_SESSION_KEY] = pending
-
-
-def _pending_read(sha256: str) -> bytes | None:
-    try:
-        content = _pending_path(sha256).read_bytes()
-    except OSError:
-        return None
-    return content if hashlib.sha256(content).hexdigest() == sha256 else None
-
-
-def _pending_forget(request, sha256: str) -> None:
-    _pending_path(sha256).unlink(missing_ok=True)
-    pending = request.session.get(PENDING_SESSION_KEY, {})
-    pending.pop(sha256, None)
-    request.session[PENDING_SESSION_KEY] = pending
-
-
 def template_view(request, kind: str, file_format: str):
     """An empty file with the right headers; the XLSX one describes each column."""
     if kind not in COLUMNS or file_format not in ("csv", "xlsx"):
@@ -301,10 +247,6 @@ def _xlsx_template(kind: str, columns) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _size(size: int) -> str:
-    return _("%(number)s MB") % {"number": f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")}
 
 
 @admin.register(ImportRun)

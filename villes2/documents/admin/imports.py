@@ -7,18 +7,13 @@ the person who uploaded the file."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -28,21 +23,24 @@ from villes2.actors.services import (
     pending_imports_dir,
     pending_imports_purge,
 )
+from villes2.core.uploads import PendingUploads, UploadLimitHandler, size_label
 
 from .. import services
 from ..models import Document
 
-PENDING_SESSION_KEY = "documents_import_pending"
-PENDING_PREFIX = "documents-"
+# Files checked and never confirmed may name persons (authors): purged like the
+# directory's, in the same folder.
+PENDING = PendingUploads(
+    directory=pending_imports_dir,
+    purge=lambda: pending_imports_purge(older_than=PENDING_IMPORT_MAX_AGE),
+    session_key="documents_import_pending",
+    prefix="documents-",
+)
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
 def can_import(user) -> bool:
     return user.has_perm("documents.add_document")
-
-
-def _size(size: int) -> str:
-    return _("%(number)s MB") % {"number": formats.number_format(size / 1024 / 1024, 1)}
 
 
 class ImportUploadForm(forms.Form):
@@ -55,7 +53,7 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "CSV (UTF-8 or Windows-1252, columns separated by ; or ,), %(size)s at most."
-        ) % {"size": _size(services.document_import_max_bytes())}
+        ) % {"size": size_label(services.document_import_max_bytes())}
         # The upload handler dropped a file over the limit: say so, not "required".
         self.too_large = too_large
         if too_large:
@@ -81,7 +79,7 @@ class ImportUploadForm(forms.Form):
 
     def _too_large_message(self) -> str:
         return _("This file is larger than %(size)s: split it.") % {
-            "size": _size(services.document_import_max_bytes())
+            "size": size_label(services.document_import_max_bytes())
         }
 
 
@@ -89,28 +87,9 @@ class ImportConfirmForm(forms.Form):
     sha256 = forms.RegexField(regex=SHA256_PATTERN, widget=forms.HiddenInput)
 
 
-class UploadLimitHandler(FileUploadHandler):
-    """Stops reading an uploaded file past the import limit, instead of spooling a huge
-    request body to disk before the form can refuse it."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.limit = services.document_import_max_bytes()
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.exceeded = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 @csrf_exempt  # CSRF is checked by _import_page, once the upload limit is in place
 def import_view(request):
-    limit = UploadLimitHandler(request)
+    limit = UploadLimitHandler(request, limit=services.document_import_max_bytes())
     request.upload_handlers.insert(0, limit)
     return _import_page(request, limit)
 
@@ -138,7 +117,7 @@ def _check(request, limit: UploadLimitHandler):
     )
     confirm = None
     if report.ok:
-        _pending_store(request, file_name=upload.name, content=content)
+        PENDING.store(request, file_name=upload.name, content=content)
         confirm = ImportConfirmForm(initial={"sha256": report.sha256})
     return _render(request, form=ImportUploadForm(), report=report, confirm=confirm)
 
@@ -149,16 +128,16 @@ def _confirm(request):
     content = pending = None
     if form.is_valid():
         sha256 = form.cleaned_data["sha256"]
-        pending = request.session.get(PENDING_SESSION_KEY, {}).get(sha256)
+        pending = PENDING.details(request, sha256)
         if pending:
-            content = _pending_read(sha256)
+            content = PENDING.read(sha256)
     if content is None or pending is None:
         messages.error(
             request, _("This file is no longer waiting to be imported: upload it again.")
         )
         return redirect(reverse("admin:documents_document_import"))
     report = services.document_import(file_name=pending["name"], content=content, user=request.user)
-    _pending_forget(request, sha256)
+    PENDING.forget(request, sha256)
     if not report.ok:
         return _render(request, form=ImportUploadForm(), report=report)
     messages.success(
@@ -179,40 +158,6 @@ def _render(request, **context):
         **context,
     }
     return TemplateResponse(request, "admin/documents/document/import.html", context)
-
-
-def _pending_path(sha256: str) -> Path:
-    return pending_imports_dir() / f"{PENDING_PREFIX}{sha256}"
-
-
-def _pending_store(request, *, file_name: str, content: bytes) -> None:
-    directory = pending_imports_dir()
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # Files checked and never confirmed may name persons (authors): do not keep them.
-    pending_imports_purge(older_than=PENDING_IMPORT_MAX_AGE)
-    sha256 = hashlib.sha256(content).hexdigest()
-    partial = directory / f"{PENDING_PREFIX}{sha256}.part"
-    partial.touch(mode=0o600)
-    partial.write_bytes(content)
-    partial.replace(_pending_path(sha256))
-    pending = request.session.get(PENDING_SESSION_KEY, {})
-    pending[sha256] = {"name": file_name[:255]}
-    request.session[PENDING_SESSION_KEY] = pending
-
-
-def _pending_read(sha256: str) -> bytes | None:
-    try:
-        content = _pending_path(sha256).read_bytes()
-    except OSError:
-        return None
-    return content if hashlib.sha256(content).hexdigest() == sha256 else None
-
-
-def _pending_forget(request, sha256: str) -> None:
-    _pending_path(sha256).unlink(missing_ok=True)
-    pending = request.session.get(PENDING_SESSION_KEY, {})
-    pending.pop(sha256, None)
-    request.session[PENDING_SESSION_KEY] = pending
 
 
 def template_view(request):
