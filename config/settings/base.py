@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "villes2.actors",
     "villes2.taxonomy",
     "villes2.documents",
+    "villes2.events",
     "villes2.search",
     "villes2.api",
     "django_tasks",
@@ -222,3 +223,10 @@ OAI_PAGE_SIZE = env.int("OAI_PAGE_SIZE", default=100)
 THESAURUS_BASE_URI = env("THESAURUS_BASE_URI", default="https://villes2.example.org/thesaurus/")
 # Largest SKOS file (Turtle or RDF/XML) accepted by the thesaurus import, in bytes (5 MB).
 THESAURUS_IMPORT_MAX_BYTES = env.int("THESAURUS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+
+# The inter-network programme (docs/events.md).
+# Clash detection: events with a common theme and a common audience closer than this
+# many days are reported on the coordination page (and when saving an event).
+EVENTS_CLASH_WINDOW_DAYS = env.int("EVENTS_CLASH_WINDOW_DAYS", default=14)
+# Registrations' personal data are emptied this many months after the event (GDPR).
+EVENTS_REGISTRATION_RETENTION_MONTHS = env.int("EVENTS_REGISTRATION_RETENTION_MONTHS", default=12)

@@ -32,3 +32,23 @@ class DataLoadError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+def upsert(model, lookup: dict, values: dict, table: str, report: LoadReport):
+    """Create or update one row by `lookup`, validated; count what happened in `report`
+    under `table`. Returns the row. Founding-data loaders use it to stay idempotent."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.full_clean()
+        instance.save()
+        report.add(table, "created")
+    elif any(getattr(instance, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+        report.add(table, "updated")
+    else:
+        report.add(table, "unchanged")
+    return instance

@@ -154,6 +154,16 @@ def read_csv(
         yield reader.line_num, {key: value.strip() for key, value in row.items()}
 
 
+def read_founding_csv(directory: Path, name: str, columns: tuple[str, ...]):
+    """Every row of a founding-data file shipped with an app, as (line number, row);
+    raises `DataLoadError` with every problem found."""
+    problems = FileProblems(directory)
+    rows = list(read_csv(directory / name, columns, problems))
+    if problems.items:
+        raise DataLoadError(problems.items)
+    return rows
+
+
 def _code(
     kind: str, value: str, path: Path, line: int, problems: FileProblems, column: str
 ) -> str | None:

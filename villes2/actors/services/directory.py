@@ -8,10 +8,10 @@ from pathlib import Path
 from django.db import transaction
 
 from villes2.core import search
-from villes2.core.loading import DataLoadError, LoadReport
+from villes2.core.loading import DataLoadError, LoadReport, upsert
 from villes2.core.text import normalize_for_search
 from villes2.territories.models import Territory
-from villes2.territories.reference_data import FileProblems, read_csv
+from villes2.territories.reference_data import read_founding_csv
 
 from ..models import Mandate, Membership, Organisation, Person
 
@@ -47,31 +47,8 @@ def person_search_text_refresh(*, person: Person) -> None:
         Person.objects.filter(pk=person.pk).update(search_text=text, sort_name=sort_name)
 
 
-def _upsert(model, lookup: dict, values: dict, table: str, report: LoadReport):
-    """Create or update one row by `lookup`; count what happened. Returns the row."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model(**lookup, **values)
-        instance.full_clean()
-        instance.save()
-        report.add(table, "created")
-    elif any(getattr(instance, name) != value for name, value in values.items()):
-        for name, value in values.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
-        report.add(table, "updated")
-    else:
-        report.add(table, "unchanged")
-    return instance
-
-
 def _rows(name: str, columns: tuple[str, ...]):
-    problems = FileProblems(FOUNDING_DIR)
-    rows = list(read_csv(FOUNDING_DIR / name, columns, problems))
-    if problems.items:
-        raise DataLoadError(problems.items)
-    return rows
+    return read_founding_csv(FOUNDING_DIR, name, columns)
 
 
 def founding_actors_load(*, report: LoadReport, reference_dir: Path | None = None) -> None:
@@ -99,7 +76,7 @@ def founding_actors_load(*, report: LoadReport, reference_dir: Path | None = Non
                 "is_partner": row.get("partner") == "1",
                 "source": NOTE_SOURCE,
             }
-            by_slug[row["slug"]] = _upsert(
+            by_slug[row["slug"]] = upsert(
                 Organisation, {"slug": row["slug"]}, values, "organisations", report
             )
         for line, row in organisations:
@@ -130,9 +107,7 @@ def founding_actors_load(*, report: LoadReport, reference_dir: Path | None = Non
                 "job_title": row["job_title"],
                 "source": NOTE_SOURCE,
             }
-            people[row["slug"]] = _upsert(
-                Person, {"slug": row["slug"]}, values, "personnes", report
-            )
+            people[row["slug"]] = upsert(Person, {"slug": row["slug"]}, values, "personnes", report)
 
         for line, row in memberships:
             person, organisation = people.get(row["person"]), by_slug.get(row["organisation"])
@@ -141,7 +116,7 @@ def founding_actors_load(*, report: LoadReport, reference_dir: Path | None = Non
                     f"memberships.csv, ligne {line} : personne ou organisation inconnue"
                 )
                 continue
-            _upsert(
+            upsert(
                 Membership,
                 {"person": person, "organisation": organisation, "role": row["role"]},
                 {
@@ -159,7 +134,7 @@ def founding_actors_load(*, report: LoadReport, reference_dir: Path | None = Non
             if person is None:
                 problems.append(f"mandates.csv, ligne {line} : personne inconnue {row['person']}")
                 continue
-            _upsert(
+            upsert(
                 Mandate,
                 {
                     "person": person,

@@ -1,0 +1,372 @@
+"""The inter-network programme: events, cycles, speakers, registrations, and the lines
+of action planned for a year before they become dated events (docs/events.md)."""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from villes2.actors.models import Organisation, Person
+from villes2.core.models import Versioned
+from villes2.taxonomy.models import Concept
+from villes2.territories.models import Territory
+
+from .querysets import EventQuerySet, RegistrationQuerySet
+
+
+class Strand(models.TextChoices):
+    """The strands of the note's programme table. Values are URL values: keep them."""
+
+    URBAN = "volet-urbain", _("Urban strand")
+    HUMAN = "volet-humain", _("Human strand")
+    CROSS_CUTTING = "transversal", _("Cross-cutting")
+
+
+class EventKind(models.TextChoices):
+    REGIONAL_MEETING = "rencontre-regionale", _("Regional meeting")
+    NATIONAL_MEETING = "rencontre-nationale", _("National meeting")
+    TRAINING = "formation-action", _("Action training")
+    WORKSHOP = "atelier", _("Workshop")
+    CONFERENCE = "colloque", _("Conference")
+    STUDY_DAY = "journee-etude", _("Study day")
+    MEETING = "reunion", _("Meeting")
+    WEBINAR = "webinaire", _("Webinar")
+
+
+class Audience(models.TextChoices):
+    ELECTED = "elus", _("Elected officials")
+    PROJECT_LEADERS = "chefs-de-projet", _("Project leaders")
+    STATE = "agents-etat", _("State officials")
+    LANDLORDS = "bailleurs", _("Social landlords")
+    ASSOCIATIONS = "associations", _("Associations")
+    RESIDENTS = "habitants", _("Residents")
+    PROFESSIONALS = "professionnels", _("Urban-policy professionals")
+    RESEARCHERS = "chercheurs", _("Researchers")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of the date is known. `start_date`/`end_date` always hold the whole span
+    the date allows (the month's first and last day for "février"), so that ordering,
+    filtering by month and clash detection need no special case."""
+
+    DAY = "jour", _("Exact day(s)")
+    MONTH = "mois", _("Month only")
+    YEAR = "annee", _("Year only")
+
+
+class EventStatus(models.TextChoices):
+    PLANNED = "prevu", _("Planned")
+    CONFIRMED = "confirme", _("Confirmed")
+    CANCELLED = "annule", _("Cancelled")
+    HELD = "tenu", _("Held")
+
+
+def validate_audiences(value) -> None:
+    if not isinstance(value, list) or any(item not in Audience.values for item in value):
+        raise ValidationError(_("Choose the audiences from the list."), code="invalid")
+
+
+class Cycle(Versioned):
+    """A series of events with a page and a calendar feed of its own (the note's "cycle
+    sur l'égalité des chances dans l'accès aux droits")."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    strand = models.CharField(_("strand"), max_length=20, choices=Strand.choices, blank=True)
+    themes = models.ManyToManyField(
+        Concept, blank=True, related_name="event_cycles", verbose_name=_("themes")
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:cycle", args=[self.slug])
+
+
+class Event(Versioned):
+    """An event of the inter-network programme.
+
+    Public when published (`Event.objects.public()`); unpublished events appear only to
+    staff and partner-network members (the coordination page). Dates may be vague: see
+    `DatePrecision`; `date_confirmed` is False for dates the organisers still doubt
+    ("Janvier ?"). Places are candidate communes until `place_confirmed`.
+    """
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    strand = models.CharField(_("strand"), max_length=20, choices=Strand.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=EventKind.choices,
+        blank=True,
+        help_text=_("Leave empty when the programme does not say."),
+    )
+    cycle = models.ForeignKey(
+        Cycle,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("cycle"),
+    )
+    cycle_position = models.PositiveSmallIntegerField(
+        _("position in the cycle"), null=True, blank=True
+    )
+    organisers = models.ManyToManyField(
+        Organisation,
+        related_name="events_organised",
+        verbose_name=_("co-organisers"),
+        help_text=_("Organisations and networks of the directory."),
+    )
+    audiences = models.JSONField(
+        _("audiences"), default=list, blank=True, validators=[validate_audiences]
+    )
+    themes = models.ManyToManyField(
+        Concept, blank=True, related_name="events", verbose_name=_("themes")
+    )
+    territories = models.ManyToManyField(
+        Territory,
+        blank=True,
+        related_name="events",
+        verbose_name=_("territories concerned"),
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    date_precision = models.CharField(
+        _("date precision"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    date_confirmed = models.BooleanField(
+        _("date confirmed"),
+        default=True,
+        help_text=_('Untick while the organisers still doubt the date ("Janvier ?").'),
+    )
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    places = models.ManyToManyField(
+        Territory,
+        blank=True,
+        related_name="events_hosted",
+        verbose_name=_("places"),
+        help_text=_("Communes: the candidates while the place is not confirmed."),
+    )
+    place_confirmed = models.BooleanField(_("place confirmed"), default=False)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    online_url = models.URLField(_("online address"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.PLANNED
+    )
+    published = models.BooleanField(_("published on the public agenda"), default=False)
+    registration_open = models.BooleanField(_("registration open"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Places offered; registrations beyond go on the waiting list."),
+    )
+    registration_closes_on = models.DateField(_("registration closes on"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    notes = models.TextField(_("internal notes"), blank=True)
+    created = models.DateTimeField(_("created on"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified on"), auto_now=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    history = HistoricalRecords(m2m_fields=[organisers, themes, territories, places])
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="event_end_after_start"
+            ),
+            models.CheckConstraint(condition=Q(strand__in=Strand.values), name="event_strand"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[*EventKind.values, ""]), name="event_kind"
+            ),
+            models.CheckConstraint(condition=Q(status__in=EventStatus.values), name="event_status"),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values), name="event_date_precision"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0), name="event_capacity"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["published", "start_date"], name="event_public_dates"),
+            models.Index(fields=["end_date"], name="event_end_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.published
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_tentative(self) -> bool:
+        """The date is not yet a fixed day: shown "date à confirmer", TENTATIVE in iCal."""
+        return not self.date_confirmed or self.date_precision != DatePrecision.DAY
+
+    @property
+    def is_past(self) -> bool:
+        return self.end_date < timezone.localdate()
+
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [str(labels[value]) for value in self.audiences if value in labels]
+
+
+def month_span(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a month: the span of a month-precision date."""
+    return datetime.date(year, month, 1), datetime.date(
+        year, month, calendar.monthrange(year, month)[1]
+    )
+
+
+class EventSpeaker(models.Model):
+    """A speaker, from the directory or named as free text, possibly still to confirm
+    ("Julien Viteau ?"). Erasing a directory person removes their speaker lines."""
+
+    event = models.ForeignKey(Event, models.CASCADE, related_name="speakers")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    person = models.ForeignKey(
+        Person,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="event_speaking",
+        verbose_name=_("person of the directory"),
+    )
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("When not in the directory.")
+    )
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    confirmed = models.BooleanField(_("confirmed"), default=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["event", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(name=""), name="eventspeaker_named"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.person_id:
+            return f"{self.person.first_name} {self.person.last_name}"
+        return self.name
+
+
+class ProgrammeLine(models.Model):
+    """A line of action planned for a year, not yet a dated event (the note's "pistes
+    d'action en 2008")."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("line of action"))
+    themes = models.ManyToManyField(
+        Concept, blank=True, related_name="programme_lines", verbose_name=_("themes")
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("planned line of action")
+        verbose_name_plural = _("planned lines of action")
+        ordering = ["year", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "order"], name="programmeline_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} — {self.text[:60]}"
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "inscrit", _("Registered")
+    WAITLISTED = "attente", _("On the waiting list")
+    CANCELLED = "annule", _("Cancelled")
+
+
+class Registration(models.Model):
+    """A registration to an event. Never more confirmed registrations than the event's
+    capacity (the service locks the event row); the others wait in arrival order.
+    Personal fields are emptied 12 months after the event (retention); the row stays
+    for the counts."""
+
+    event = models.ForeignKey(Event, models.PROTECT, related_name="registrations")
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("promoted from the waiting list"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RegistrationStatus.values), name="registration_status"
+            ),
+            # One live registration per address and event; a cancelled one may be redone.
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=~Q(status="annule") & Q(anonymised_at__isnull=True),
+                name="registration_one_per_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.event}"
