@@ -162,6 +162,7 @@ class Event(Versioned):
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     places = models.ManyToManyField(
         Territory,
+        through="EventPlace",
         blank=True,
         related_name="events_hosted",
         verbose_name=_("places"),
@@ -195,7 +196,8 @@ class Event(Versioned):
         editable=False,
         related_name="+",
     )
-    history = HistoricalRecords(m2m_fields=[organisers, themes, territories, places])
+    # Places and speakers are rows of their own (ordered), not tracked by the history.
+    history = HistoricalRecords(m2m_fields=[organisers, themes, territories])
 
     objects = EventQuerySet.as_manager()
 
@@ -258,6 +260,26 @@ def month_span(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, month, 1), datetime.date(
         year, month, calendar.monthrange(year, month)[1]
     )
+
+
+class EventPlace(models.Model):
+    """A place of an event, in the order given ("Tours ou Orléans" is not "Orléans ou
+    Tours"): the candidates while the place is not confirmed, else where it is held."""
+
+    event = models.ForeignKey(Event, models.CASCADE, related_name="place_links")
+    territory = models.ForeignKey(Territory, models.PROTECT, related_name="event_place_links")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["event", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "territory"], name="eventplace_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.territory)
 
 
 class EventSpeaker(models.Model):

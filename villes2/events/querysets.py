@@ -28,7 +28,13 @@ class EventQuerySet(models.QuerySet):
         return self.filter(pk__in=self.model.objects.filter(inside | held).values("pk"))
 
     def with_list_related(self) -> "EventQuerySet":
-        return self.select_related("cycle").prefetch_related("organisers", "places")
+        """What a list row shows: cycle, organisers, places in their order."""
+        from .models import EventPlace
+
+        return self.select_related("cycle").prefetch_related(
+            "organisers",
+            models.Prefetch("place_links", queryset=EventPlace.objects.select_related("territory")),
+        )
 
 
 class RegistrationQuerySet(models.QuerySet):

@@ -15,7 +15,7 @@ from villes2.accounts.roles import (
     grant_permissions,
 )
 
-PROGRAMME = ["event", "cycle", "eventspeaker", "programmeline"]
+PROGRAMME = ["event", "cycle", "eventspeaker", "eventplace", "programmeline"]
 RUN = [f"{action}_{m}" for m in PROGRAMME for action in ("view", "add", "change", "delete")]
 REGISTRATIONS = [f"{action}_registration" for action in ("view", "change", "delete")]
 

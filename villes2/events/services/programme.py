@@ -18,7 +18,7 @@ from villes2.taxonomy.models import Concept, ConceptScheme
 from villes2.territories.models import Territory
 from villes2.territories.reference_data import read_founding_csv
 
-from ..models import Cycle, Event, EventSpeaker, ProgrammeLine
+from ..models import Cycle, Event, EventPlace, EventSpeaker, ProgrammeLine
 
 FOUNDING_DIR = Path(__file__).resolve().parent.parent / "founding_data"
 NOTE_SOURCE = "Note de mise en œuvre, 2007"
@@ -67,10 +67,18 @@ def _relations_set(event: Event, *, organisers, themes, territories, places, spe
         (event.organisers, organisers),
         (event.themes, themes),
         (event.territories, territories),
-        (event.places, places),
     ):
         if values is not None:
             relation.set(values)
+    if places is not None:
+        wanted_places = [place.pk for place in places]
+        current_places = list(event.place_links.values_list("territory_id", flat=True))
+        if wanted_places != current_places:
+            event.place_links.all().delete()
+            EventPlace.objects.bulk_create(
+                EventPlace(event=event, territory_id=pk, order=order)
+                for order, pk in enumerate(wanted_places)
+            )
     if speakers is None:
         return
     wanted = [(s.person_id, s.name.strip(), s.affiliation.strip(), s.confirmed) for s in speakers]

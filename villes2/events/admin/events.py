@@ -1,0 +1,1 @@
+"""Admin of events, cycles and planned lines of action (to be written)."""

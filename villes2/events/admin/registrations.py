@@ -1,0 +1,1 @@
+"""Admin of registrations: check-in, export (to be written)."""
