@@ -76,6 +76,17 @@ def p50_p95(times: list[float]) -> tuple[float, float]:
     return statistics.median(times) * 1000, times[max(0, int(len(times) * 0.95) - 1)] * 1000
 
 
+class QueryCounter:
+    """Counts the queries run inside `connection.execute_wrapper(counter)`."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def code_version() -> str:
     """`git describe` of the code measured (with "-dirty" for uncommitted changes)."""
     return (

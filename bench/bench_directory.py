@@ -39,7 +39,7 @@ import statistics
 import sys
 import time
 
-from _setup import code_version, django_setup, p50_p95, timed
+from _setup import QueryCounter, code_version, django_setup, p50_p95, timed
 
 SOURCE = "Données synthétiques (benchmark)"
 REALISTIC = {"organisations": 600, "persons": 1500, "roles": 2500}
@@ -99,17 +99,6 @@ THEMES = [
     "Mobilité",
 ]
 SYLLABLES = ["ba", "lo", "rin", "du", "mer", "cy", "ga", "vel", "to", "ni", "que", "sa", "ro"]
-
-
-class QueryCounter:
-    """Counts the queries run inside `connection.execute_wrapper(counter)`."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def pseudo_name(n: int) -> str:

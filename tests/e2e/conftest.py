@@ -131,6 +131,11 @@ def live_site(live_site_var_dir: Path) -> Iterator[str]:
     _manage(env, "load_reference_data")
     # Invented catalogue records, for the documentation pages (data/README.md).
     _manage(env, "import_documents", str(Path(__file__).parent / "data" / "catalogue-test.csv"))
+    # Invented agenda events that take registrations, for the agenda pages (data/README.md).
+    agenda_data = Path(__file__).parent / "data" / "agenda_test_data.py"
+    _manage(
+        env, "shell", "--no-imports", "-c", f"import runpy; runpy.run_path({str(agenda_data)!r})"
+    )
     _manage(env, "collectstatic", "--noinput")
 
     port = _free_port()

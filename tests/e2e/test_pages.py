@@ -81,6 +81,28 @@ PAGES = [
     PublicPage("search-site-tab", "/recherche/?q=r%C3%A9novation&quoi=documents&tri=date"),
     PublicPage("thesaurus", "/thesaurus/"),
     PublicPage("thesaurus-concept", "/thesaurus/themes/residentialisation/"),
+    # Agenda: the founding 2007 programme (all past) and the invented 2030 events of
+    # tests/e2e/data/agenda_test_data.py, which take registrations.
+    PublicPage("agenda", "/agenda/"),
+    PublicPage("agenda-filtered", "/agenda/?volet=volet-humain&territoire=ancienne-region-24"),
+    PublicPage("agenda-filter-error", "/agenda/?mois=2007-13"),
+    PublicPage("agenda-month", "/agenda/mois/2007/10/"),
+    PublicPage("agenda-month-tentative", "/agenda/mois/2008/1/"),
+    PublicPage("agenda-programme-2007", "/agenda/programme/2007/"),
+    PublicPage("agenda-programme-2008", "/agenda/programme/2008/"),
+    PublicPage("agenda-event-tentative", "/agenda/evenements/egalite-des-chances-acces-emploi/"),
+    PublicPage("agenda-event-registration", "/agenda/evenements/rencontre-test-inscriptions-2030/"),
+    PublicPage("agenda-cycle", "/agenda/cycles/egalite-des-chances-acces-aux-droits/"),
+    PublicPage(
+        "agenda-register-form", "/agenda/evenements/rencontre-test-inscriptions-2030/inscription/"
+    ),
+    PublicPage("agenda-register-full", "/agenda/evenements/atelier-test-complet-2030/inscription/"),
+    PublicPage(
+        "agenda-register-closed",
+        "/agenda/evenements/egalite-des-chances-acces-emploi/inscription/",
+    ),
+    PublicPage("agenda-event-unknown", "/agenda/evenements/inconnu/", status=404),
+    PublicPage("agenda-registration-forged", "/agenda/inscription/forged/", status=404),
 ]
 
 PAGES_BY_SLUG = {public_page.slug: public_page for public_page in PAGES}

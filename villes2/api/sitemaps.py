@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from villes2.actors.models import Organisation
 from villes2.documents.models import Document
+from villes2.events.sitemaps import CycleSitemap, EventSitemap
 from villes2.taxonomy.models import Concept
 from villes2.territories.models import Territory, TerritoryKind
 
@@ -34,6 +35,7 @@ class StaticPagesSitemap(FrenchSitemap):
             "about:board",
             "about:partners",
             "documents:list",
+            "events:list",
             "territories:index",
             "actors:index",
             "taxonomy:index",
@@ -106,6 +108,8 @@ SITEMAPS = {
     "organisations": OrganisationSitemap,
     "territories": TerritorySitemap,
     "thesaurus": ConceptSitemap,
+    "events": EventSitemap,
+    "cycles": CycleSitemap,
 }
 
 

@@ -10,6 +10,9 @@
 - `erasure_hooks`: apps holding derived copies of a person's data (a search index naming
   an author) register `hook(person_ids) -> refresh`; the erasure calls each hook before
   deleting and each `refresh()` after, in its transaction (GDPR art. 17).
+- `retention_tasks`: purges of personal data past their retention period, run by
+  `purge_personal_data` after the directory's own (events' registrations…), so that
+  the directory need not import the apps that hold such data.
 """
 
 from collections.abc import Callable, Iterable
@@ -62,12 +65,23 @@ class ReferenceLoader:
 ErasureHook = Callable[[list[int]], Callable[[], None]]
 
 
+@dataclass(frozen=True)
+class RetentionTask:
+    """`run(dry_run)` returns how many records are (or would be) purged and report lines
+    that name no person (the report may end up in a mailed cron log)."""
+
+    key: str
+    label: str
+    run: Callable[[bool], tuple[int, list[str]]]
+
+
 @dataclass
 class Registry:
     navigation: list[NavItem] = field(default_factory=list)
     territory_links: list[tuple[str, TerritoryLinkProvider]] = field(default_factory=list)
     reference_loaders: list[ReferenceLoader] = field(default_factory=list)
     erasure_hooks: list[tuple[str, ErasureHook]] = field(default_factory=list)
+    retention_tasks: list[RetentionTask] = field(default_factory=list)
 
     def add_section(self, item: NavItem) -> None:
         if all(existing.key != item.key for existing in self.navigation):
@@ -85,6 +99,10 @@ class Registry:
     def add_erasure_hook(self, key: str, hook: ErasureHook) -> None:
         if all(existing != key for existing, _ in self.erasure_hooks):
             self.erasure_hooks.append((key, hook))
+
+    def add_retention_task(self, task: RetentionTask) -> None:
+        if all(existing.key != task.key for existing in self.retention_tasks):
+            self.retention_tasks.append(task)
 
     def linked_sections(self, territory: Any) -> Iterable[LinkedSection]:
         for _key, provider in self.territory_links:

@@ -266,8 +266,12 @@ class EventPlace(models.Model):
     """A place of an event, in the order given ("Tours ou Orléans" is not "Orléans ou
     Tours"): the candidates while the place is not confirmed, else where it is held."""
 
-    event = models.ForeignKey(Event, models.CASCADE, related_name="place_links")
-    territory = models.ForeignKey(Territory, models.PROTECT, related_name="event_place_links")
+    event = models.ForeignKey(
+        Event, models.CASCADE, related_name="place_links", verbose_name=_("event")
+    )
+    territory = models.ForeignKey(
+        Territory, models.PROTECT, related_name="event_place_links", verbose_name=_("commune")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -286,7 +290,9 @@ class EventSpeaker(models.Model):
     """A speaker, from the directory or named as free text, possibly still to confirm
     ("Julien Viteau ?"). Erasing a directory person removes their speaker lines."""
 
-    event = models.ForeignKey(Event, models.CASCADE, related_name="speakers")
+    event = models.ForeignKey(
+        Event, models.CASCADE, related_name="speakers", verbose_name=_("event")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     person = models.ForeignKey(
         Person,
@@ -358,7 +364,9 @@ class Registration(models.Model):
     Personal fields are emptied 12 months after the event (retention); the row stays
     for the counts."""
 
-    event = models.ForeignKey(Event, models.PROTECT, related_name="registrations")
+    event = models.ForeignKey(
+        Event, models.PROTECT, related_name="registrations", verbose_name=_("event")
+    )
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail"))

@@ -23,6 +23,7 @@ from villes2.actors.models import (
 )
 from villes2.core.testing import staff_user
 from villes2.documents.models import Document, DocumentAuthor
+from villes2.events.models import Event, EventSpeaker
 from villes2.territories.tests.factories import TerritoryFactory
 
 from .factories import (
@@ -184,6 +185,16 @@ def test_every_relation_found_by_introspection_is_moved(director):
         ),
         DocumentAuthor: lambda: DocumentAuthor.objects.create(
             document=Document.objects.create(title="Rapport", doc_type="rapport", year=2007),
+            person=other,
+        ),
+        EventSpeaker: lambda: EventSpeaker.objects.create(
+            event=Event.objects.create(
+                title="Rencontre",
+                slug="rencontre-fusion",
+                strand="transversal",
+                start_date=datetime.date(2030, 1, 1),
+                end_date=datetime.date(2030, 1, 1),
+            ),
             person=other,
         ),
     }

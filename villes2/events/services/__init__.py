@@ -7,11 +7,37 @@ from .programme import (
     event_save,
     founding_programme_load,
 )
+from .registrations import (
+    event_registrations_follow,
+    normalise_email,
+    registration_cancel,
+    registration_check_in,
+    registration_correct,
+    registration_create,
+    registration_link,
+    registrations_anonymise,
+    registrations_erasure_hook,
+    registrations_retention_purge,
+    registrations_retention_task,
+    waitlist_fill,
+)
 
 __all__ = [
     "SpeakerInput",
     "event_delete",
+    "event_registrations_follow",
     "event_relations_changed",
     "event_save",
     "founding_programme_load",
+    "normalise_email",
+    "registration_cancel",
+    "registration_check_in",
+    "registration_correct",
+    "registration_create",
+    "registration_link",
+    "registrations_anonymise",
+    "registrations_erasure_hook",
+    "registrations_retention_purge",
+    "registrations_retention_task",
+    "waitlist_fill",
 ]

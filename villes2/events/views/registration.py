@@ -1,13 +1,168 @@
-"""TEMPORARY: replaced by the implementer of this module."""
+"""Registering for an event, and what the signed link of a registration opens: the
+registration with its cancellation, and the attendance certificate."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from villes2.core.throttle import client_address, throttle_allows
+
+from .. import services
+from ..certificates import certificate_file_name, certificate_pdf
+from ..display import date_full_label, place_label
+from ..forms import RegistrationForm
+from ..models import Event, EventPlace, RegistrationStatus
+from ..selectors.registrations import (
+    registration_from_token,
+    registration_state,
+    registration_token,
+    waitlist_position,
+)
+
+# Registrations per client address per hour (colleagues behind one office address
+# register one another), and per e-mail per hour: enough for people, not for a flood
+# of rows and mails.
+REGISTRATIONS_PER_ADDRESS = 20
+REGISTRATIONS_PER_EMAIL = 5
+THROTTLE_WINDOW = 3600
+
+# Set on the manage page's address by the redirection after registering.
+JUST_REGISTERED = "enregistree"
 
 
-def register(request, **kwargs):
-    raise NotImplementedError
+def _public_event(slug: str) -> Event:
+    # place_label() reads the places in their order.
+    places = Prefetch("place_links", queryset=EventPlace.objects.select_related("territory"))
+    return get_object_or_404(Event.objects.public().prefetch_related(places), slug=slug)
 
 
-def manage(request, **kwargs):
-    raise NotImplementedError
+def _throttled(request, email: str) -> bool:
+    return not (
+        throttle_allows(
+            scope="event-registration-address",
+            key=client_address(request),
+            limit=REGISTRATIONS_PER_ADDRESS,
+            window=THROTTLE_WINDOW,
+        )
+        and throttle_allows(
+            scope="event-registration-email",
+            key=email.casefold(),
+            limit=REGISTRATIONS_PER_EMAIL,
+            window=THROTTLE_WINDOW,
+        )
+    )
 
 
-def certificate(request, **kwargs):
-    raise NotImplementedError
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request, slug):
+    """The registration form of a published event; a page saying so when the event
+    takes no registration (not an error)."""
+    event = _public_event(slug)
+    state = registration_state(event)
+    context = {
+        "event": event,
+        "registration": state,
+        "date_label": date_full_label(event),
+        "place_label": place_label(event),
+        "retention_months": settings.EVENTS_REGISTRATION_RETENTION_MONTHS,
+    }
+    if state is None or not state.open:
+        return render(request, "events/registration_closed.html", context)
+    form = RegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if form.is_robot():
+            raise Http404
+        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+        if _throttled(request, services.normalise_email(data["email"])):
+            form.add_error(
+                None,
+                _(
+                    "Too many registrations were sent from here: try again in an hour, "
+                    "or write to the centre."
+                ),
+            )
+            status = 429
+        else:
+            try:
+                created = services.registration_create(
+                    event=event, base_url=request.build_absolute_uri("/"), **data
+                )
+            except ValidationError as error:
+                # Registration closed while the form was open: the page says it.
+                if getattr(error, "code", None) == "closed":
+                    return render(
+                        request,
+                        "events/registration_closed.html",
+                        {**context, "registration": registration_state(event)},
+                    )
+                form.add_error(None, error)  # the duplicate address, on its field
+            else:
+                token = registration_token(created)
+                url = redirect("events:registration", token=token).url
+                return redirect(f"{url}?{JUST_REGISTERED}=1")
+    context["form"] = form
+    return render(request, "events/registration_form.html", context, status=status)
+
+
+def _registration_or_404(token: str):
+    registration = registration_from_token(token)
+    if registration is None or not registration.event.published:
+        raise Http404
+    return registration
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request, token):
+    """A registration as its holder sees it through the link of their mail, with a
+    two-step cancellation."""
+    registration = _registration_or_404(token)
+    event = registration.event
+    can_cancel = registration.status != RegistrationStatus.CANCELLED and not event.is_past
+    confirming = False
+    if request.method == "POST" and can_cancel:
+        if request.POST.get("confirm") == "yes":
+            services.registration_cancel(
+                registration=registration, base_url=request.build_absolute_uri("/")
+            )
+            return redirect("events:registration", token=token)
+        confirming = True
+    return render(
+        request,
+        "events/registration_manage.html",
+        {
+            "registration": registration,
+            "event": event,
+            "date_label": date_full_label(event),
+            "place_label": place_label(event),
+            "position": waitlist_position(registration),
+            "can_cancel": can_cancel,
+            "confirming": confirming,
+            "just_registered": JUST_REGISTERED in request.GET,
+            "token": token,
+        },
+    )
+
+
+@never_cache
+@require_safe
+def certificate(request, token):
+    """The attendance certificate, once staff checked the registrant in."""
+    registration = _registration_or_404(token)
+    if not registration.attended or registration.status != RegistrationStatus.CONFIRMED:
+        raise Http404
+    return certificate_response(registration)
+
+
+def certificate_response(registration) -> HttpResponse:
+    response = HttpResponse(certificate_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{certificate_file_name(registration)}"'
+    )
+    return response

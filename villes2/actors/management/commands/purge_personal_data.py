@@ -1,4 +1,5 @@
-"""Erase the directory contacts whose retention period has run out (GDPR art. 5.1.e).
+"""Erase the directory contacts whose retention period has run out (GDPR art. 5.1.e),
+then run the other apps' purges registered in `core.registry` (events' registrations…).
 
 Run it from cron or a systemd timer, e.g. weekly; `--dry-run` first to see who.
 """
@@ -6,12 +7,14 @@ Run it from cron or a systemd timer, e.g. weekly; `--dry-run` first to see who.
 from django.core.management.base import BaseCommand
 
 from villes2.actors import services
+from villes2.core.registry import registry
 
 
 class Command(BaseCommand):
     help = (
-        "Efface les contacts de l'annuaire dont la durée de conservation est écoulée "
-        "(--dry-run : affiche seulement qui le serait)."
+        "Efface les contacts de l'annuaire dont la durée de conservation est écoulée, "
+        "puis les autres données personnelles en fin de conservation (inscriptions aux "
+        "événements…) (--dry-run : affiche seulement ce qui le serait)."
     )
 
     def add_arguments(self, parser):
@@ -45,3 +48,12 @@ class Command(BaseCommand):
                 f"{report.removed_files} fichier(s) d'import en attente de plus d'un jour "
                 "supprimé(s)."
             )
+        # The other apps' purges (`--years` is the directory's alone).
+        for task in registry.retention_tasks:
+            count, lines = task.run(dry_run)
+            if dry_run:
+                self.stdout.write(f"Simulation, {task.label} : {count} à purger.")
+            else:
+                self.stdout.write(f"{task.label} : {count} purgé(s).")
+            for line in lines:
+                self.stdout.write(f"  {line}")

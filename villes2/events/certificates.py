@@ -1,0 +1,112 @@
+"""The attendance certificate of a registrant, as a PDF made with fpdf2 (pure Python,
+installs with pip alone) and the vendored DejaVu fonts, so that accents and "œ" print
+without any system font (fonts/README.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from .display import date_full_label, place_label
+from .models import Registration
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+INK = (33, 37, 41)
+BRAND = (0, 84, 147)
+
+
+def certificate_file_name(registration: Registration) -> str:
+    return f"attestation-{registration.event.slug}.pdf"
+
+
+def _place(registration: Registration) -> str:
+    event = registration.event
+    parts = [part for part in (event.venue, place_label(event)) if part]
+    return ", ".join(parts)
+
+
+def certificate_pdf(registration: Registration) -> bytes:
+    """The certificate of a registrant who attended (the caller checks that), in French:
+    the centre, the person, the event with its date and place, the date of issue."""
+    event = registration.event
+    with translation.override("fr"):
+        title = _("Attendance certificate")
+        centre = _("Resource centre on urban policy")
+        area = _("Centre and Poitou-Charentes")
+        certifies = _("The Villes² resource centre certifies that")
+        took_part = _("took part in “%(title)s”.") % {"title": event.title}
+        date_line = _("Date: %(date)s") % {"date": date_full_label(event)}
+        place = _place(registration)
+        place_line = _("Place: %(place)s") % {"place": place} if place else ""
+        issued = _("Issued on %(date)s.") % {
+            "date": date_format(timezone.localdate(), "DATE_FORMAT")
+        }
+        signature = _("For the Villes² resource centre")
+
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+    pdf.set_title(f"{title} — {event.title}")
+    pdf.set_author("Villes²")
+    pdf.set_creator("Villes²")
+    pdf.set_subject(title)
+    pdf.set_lang("fr-FR")
+    pdf.set_margins(25, 25, 25)
+    pdf.set_auto_page_break(auto=True, margin=25)
+    pdf.add_page()
+    width = pdf.epw
+
+    # The centre
+    pdf.set_text_color(*BRAND)
+    pdf.set_font(FONT, "B", 22)
+    pdf.cell(width, 11, "Villes²", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, "", 11)
+    pdf.cell(width, 6, centre, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 6, area, new_x="LMARGIN", new_y="NEXT")
+    legal = settings.VILLES2_LEGAL
+    publisher = ", ".join(part for part in (legal["publisher"], legal["address"]) if part)
+    if publisher:
+        pdf.cell(width, 6, publisher, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*BRAND)
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, pdf.get_y() + 4, pdf.l_margin + width, pdf.get_y() + 4)
+
+    # The title
+    pdf.set_y(pdf.get_y() + 30)
+    pdf.set_font(FONT, "B", 24)
+    pdf.multi_cell(width, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(14)
+
+    # The person and the event
+    pdf.set_font(FONT, "", 13)
+    pdf.multi_cell(width, 8, certifies, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 16)
+    pdf.multi_cell(width, 9, registration.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    if registration.organisation:
+        pdf.set_font(FONT, "", 13)
+        pdf.multi_cell(
+            width, 8, registration.organisation, align="C", new_x="LMARGIN", new_y="NEXT"
+        )
+    pdf.ln(4)
+    pdf.set_font(FONT, "", 13)
+    pdf.multi_cell(width, 8, took_part, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font(FONT, "", 12)
+    pdf.multi_cell(width, 7, date_line, align="C", new_x="LMARGIN", new_y="NEXT")
+    if place_line:
+        pdf.multi_cell(width, 7, place_line, align="C", new_x="LMARGIN", new_y="NEXT")
+
+    # Issue
+    pdf.ln(24)
+    pdf.set_font(FONT, "", 12)
+    pdf.multi_cell(width, 7, issued, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 7, signature, align="R", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,0 +1,50 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def no_line_break(value: str) -> None:
+    """Refuse line breaks in what may end up in a mail header or on one line of a
+    certificate (header injection)."""
+    if any(character in value for character in "\r\n\x0b\x0c\x85\u2028\u2029"):
+        raise ValidationError(_("This field cannot hold a line break."), code="line_break")
+
+
+class RegistrationForm(forms.Form):
+    """Registering for an event, from its page (no account needed)."""
+
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        validators=[no_line_break],
+        help_text=_("As it should read on the attendance certificate."),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=300, required=False, validators=[no_line_break]
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        validators=[no_line_break],
+        help_text=_("The confirmation, with the link to cancel, is sent to this address."),
+    )
+    role = forms.CharField(
+        label=_("Function"), max_length=200, required=False, validators=[no_line_break]
+    )
+    # A field people never see (its block is hidden): robots that fill every field do.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.required:  # said in the label, read with it by screen readers
+                field.label = format_lazy("{} ({})", field.label, _("required"))
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def is_robot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
