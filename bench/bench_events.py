@@ -119,7 +119,7 @@ def main() -> None:
             ("/agenda/ical/territoire/ancienne-region/24", client),
             (f"/agenda/evenements/{event.slug}.ics", client),
             ("/territoires/ancienne-region/24/", client),
-            ("/recherche/?q=mediation&type=events", client),
+            ("/recherche/?q=rencontre+regionale&quoi=events", client),
             ("/agenda/coordination/", staff),
             ("/agenda/coordination/?passes=1", staff),
         ]

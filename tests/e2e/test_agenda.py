@@ -83,7 +83,12 @@ def test_registration_errors_receipt_link_and_cancellation(page, screenshot_dir,
     page.screenshot(path=screenshot_dir / "agenda-registration-cancel-fr.png", full_page=True)
     _assert_accessible(page)
     confirmation.get_by_role("button", name="Oui, annuler mon inscription").click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/agenda/inscription/[^/]+/\?annulee=1$"))
+    # Announced, as the registration was.
+    assert page.get_by_role("status").inner_text() == (
+        "Votre inscription est annulée. "
+        "Un message le confirmant a été envoyé à dominique.essai@example.org."
+    )
     status = page.locator("dl.facts dd strong").inner_text()
     assert re.fullmatch(r"Annulée le \d{1,2} \w+ \d{4}", status), status
     assert page.get_by_role("button", name="Annuler mon inscription").count() == 0
@@ -112,6 +117,14 @@ def test_filter_error_is_shown_on_the_field(page):
     assert page.locator("#id_mois_error").inner_text() == (
         "Saisissez un mois sous la forme année-mois, par exemple 2007-10."
     )
+    # The error under "Mois" moves nothing else: in the row of Territoire, Mois and
+    # Année, labels and fields line up, with or without a hint, and the button with them.
+    names = ("territoire", "mois", "annee")
+    labels = {page.locator(f"label[for=id_{name}]").bounding_box()["y"] for name in names}
+    fields = {page.locator(f"#id_{name}").bounding_box()["y"] for name in names}
+    button = page.get_by_role("button", name="Filtrer").bounding_box()["y"]
+    assert len(labels) == 1, labels
+    assert len(fields | {button}) == 1, (fields, button)
 
 
 def test_month_table_has_caption_and_column_headers(page):

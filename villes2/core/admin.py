@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -49,6 +53,41 @@ class ConcurrentEditAdminMixin:
             # The form checked, under a row lock, that the stored version is this one.
             obj.version = form.cleaned_data["seen_version"] + 1
         super().save_model(request, obj, form, change)
+
+
+class SaveThroughServiceAdmin(admin.ModelAdmin):
+    """The bottom of the save chain for records written by their app's services: the
+    back office validates, records the creator, indexes and deletes as every other
+    surface does. A subclass gives the app's `services` module and the names of its
+    functions (looked up at each call, as any caller of the module would):
+
+    - `save_service(obj, *, user)`, instead of `obj.save()`;
+    - `relations_service(obj)`, once the many-to-many fields and inlines are saved;
+    - `delete_service(obj)`, for one record and for the "delete selected" action.
+    """
+
+    services: ModuleType
+    save_service: str
+    relations_service: str
+    delete_service: str
+
+    def _service(self, name: str) -> Callable[..., Any]:
+        return getattr(self.services, name)
+
+    def save_model(self, request, obj, form, change):
+        self._service(self.save_service)(obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._service(self.relations_service)(form.instance)
+
+    def delete_model(self, request, obj):
+        self._service(self.delete_service)(obj)
+
+    def delete_queryset(self, request, queryset):
+        delete = self._service(self.delete_service)
+        for obj in queryset:
+            delete(obj)
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from .display import date_full_label, place_label
+from .display import date_time_label, place_details
 from .models import Registration
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -25,12 +25,6 @@ def certificate_file_name(registration: Registration) -> str:
     return f"attestation-{registration.event.slug}.pdf"
 
 
-def _place(registration: Registration) -> str:
-    event = registration.event
-    parts = [part for part in (event.venue, place_label(event)) if part]
-    return ", ".join(parts)
-
-
 def certificate_pdf(registration: Registration) -> bytes:
     """The certificate of a registrant who attended (the caller checks that), in French:
     the centre, the person, the event with its date and place, the date of issue."""
@@ -41,8 +35,8 @@ def certificate_pdf(registration: Registration) -> bytes:
         area = _("Centre and Poitou-Charentes")
         certifies = _("The Villes² resource centre certifies that")
         took_part = _("took part in “%(title)s”.") % {"title": event.title}
-        date_line = _("Date: %(date)s") % {"date": date_full_label(event)}
-        place = _place(registration)
+        date_line = _("Date: %(date)s") % {"date": date_time_label(event)}
+        place = str(place_details(event))
         place_line = _("Place: %(place)s") % {"place": place} if place else ""
         issued = _("Issued on %(date)s.") % {
             "date": date_format(timezone.localdate(), "DATE_FORMAT")

@@ -113,10 +113,10 @@ class EventFilterSet(django_filters.FilterSet):
         empty_label=_("All strands"),
     )
     type = django_filters.ChoiceFilter(
-        label=_("Kind"),
+        label=_("Type"),
         field_name="kind",
         choices=EventKind.choices,
-        empty_label=_("All kinds"),
+        empty_label=_("All types"),
     )
     organisateur = SlugChoiceFilter(
         label=_("Organiser"),

@@ -11,27 +11,27 @@ def no_line_break(value: str) -> None:
         raise ValidationError(_("This field cannot hold a line break."), code="line_break")
 
 
+def _one_line(field_class=forms.CharField, **kwargs) -> forms.Field:
+    """A field of one line of text: line breaks refused."""
+    return field_class(validators=[no_line_break], **kwargs)
+
+
 class RegistrationForm(forms.Form):
     """Registering for an event, from its page (no account needed)."""
 
-    name = forms.CharField(
+    name = _one_line(
         label=_("Full name"),
         max_length=200,
-        validators=[no_line_break],
         help_text=_("As it should read on the attendance certificate."),
     )
-    organisation = forms.CharField(
-        label=_("Organisation"), max_length=300, required=False, validators=[no_line_break]
-    )
-    email = forms.EmailField(
+    organisation = _one_line(label=_("Organisation"), max_length=300, required=False)
+    email = _one_line(
+        forms.EmailField,
         label=_("E-mail"),
         max_length=254,
-        validators=[no_line_break],
         help_text=_("The confirmation, with the link to cancel, is sent to this address."),
     )
-    role = forms.CharField(
-        label=_("Function"), max_length=200, required=False, validators=[no_line_break]
-    )
+    role = _one_line(label=_("Job title"), max_length=200, required=False)
     # A field people never see (its block is hidden): robots that fill every field do.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
 

@@ -217,9 +217,7 @@ def _summary(event: Event) -> str:
 
 
 def _location(event: Event) -> str:
-    parts = [event.venue.strip(), " ".join(event.address.split()), display.place_label(event)]
-    location = ", ".join(part for part in parts if part)
-    return location or event.online_url
+    return str(display.place_details(event)) or event.online_url
 
 
 def _speaker_label(speaker: EventSpeaker) -> str:
@@ -234,7 +232,7 @@ def _description(event: Event, page_url: str) -> str:
         lines += [_("This event is cancelled."), ""]
     if event.description.strip():
         lines += [event.description.strip(), ""]
-    lines.append(_("Date: %(date)s") % {"date": display.date_full_label(event)})
+    lines.append(_("Date: %(date)s") % {"date": display.date_time_label(event)})
     location = _location(event)
     if location:
         lines.append(_("Place: %(place)s") % {"place": location})

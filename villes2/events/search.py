@@ -7,6 +7,9 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from villes2.core.search import SearchType
+from villes2.core.search.subjects import SubjectIndexing
+from villes2.taxonomy import selectors as taxonomy_selectors
+from villes2.territories import selectors as territory_selectors
 
 from .display import place_names
 from .models import Event, EventPlace, EventSpeaker
@@ -23,13 +26,6 @@ def _queryset():
         Prefetch("place_links", queryset=EventPlace.objects.select_related("territory")),
         Prefetch("speakers", queryset=EventSpeaker.objects.select_related("person")),
     )
-
-
-def _descriptors(event: Event) -> str:
-    labels = []
-    for concept in event.themes.all():
-        labels += [concept.pref_label_fr, concept.pref_label_en]
-    return " ".join(label for label in labels if label)
 
 
 def _abstract(event: Event) -> str:
@@ -53,18 +49,6 @@ def _date(event: Event) -> datetime.date:
     return event.start_date
 
 
-def _themes(event: Event):
-    from villes2.taxonomy import selectors as taxonomy_selectors
-
-    by_concept = getattr(event, "_search_themes", None)
-    if by_concept is None:
-        by_concept = taxonomy_selectors.theme_slugs_by_concept()
-    slugs: set[str] = set()
-    for concept in event.themes.all():
-        slugs |= by_concept.get(concept.pk, frozenset())
-    return sorted(slugs)
-
-
 def _territory_ids(event: Event) -> list[int]:
     """Territories concerned and places: an event held in Tours is found under Tours."""
     ids = {territory.pk for territory in event.territories.all()}
@@ -72,45 +56,13 @@ def _territory_ids(event: Event) -> list[int]:
     return sorted(ids)
 
 
-def _territories(event: Event):
-    from villes2.territories import selectors as territory_selectors
-
-    ids = _territory_ids(event)
-    values_by_id = getattr(event, "_search_territories", None)
-    if values_by_id is None:
-        values_by_id = territory_selectors.facet_values(ids)
-    values: set[str] = set()
-    for pk in ids:
-        values |= values_by_id.get(pk, set())
-    return sorted(values)
-
-
-def _descriptor_lineage(event: Event):
-    from villes2.taxonomy import selectors as taxonomy_selectors
-
-    lineage = getattr(event, "_search_lineage", None)
-    if lineage is None:
-        lineage = taxonomy_selectors.concept_lineage()
-    ids: set[int] = set()
-    for concept in event.themes.all():
-        ids |= lineage.get(concept.pk, frozenset({concept.pk}))
-    return sorted(ids)
-
-
-def prepare_batch(events: list[Event]) -> None:
-    """Resolve themes and territory facet values of many events in a few queries."""
-    from villes2.taxonomy import selectors as taxonomy_selectors
-    from villes2.territories import selectors as territory_selectors
-
-    themes = taxonomy_selectors.theme_slugs_by_concept()
-    lineage = taxonomy_selectors.concept_lineage()
-    territory_values = territory_selectors.facet_values(
-        {pk for event in events for pk in _territory_ids(event)}
-    )
-    for event in events:
-        event._search_themes = themes
-        event._search_lineage = lineage
-        event._search_territories = territory_values
+# Themes as descriptors; the theme, descriptor and territory facets, as the catalogue's.
+SUBJECTS = SubjectIndexing(
+    concepts=lambda event: event.themes.all(),
+    territory_ids=_territory_ids,
+    thesaurus=taxonomy_selectors,
+    territories=territory_selectors,
+)
 
 
 def type_labels(values) -> dict[str, str]:
@@ -144,22 +96,20 @@ EVENTS = SearchType(
     model=Event,
     fields={
         "title": lambda event: event.title,
-        "descriptors": _descriptors,
+        "descriptors": SUBJECTS.descriptors,
         "abstract": _abstract,
         "body": lambda event: "",
     },
     facets={
         "type": lambda event: TYPE_VALUE,
-        "theme": _themes,
-        "territory": _territories,
-        "descriptor": _descriptor_lineage,
+        **SUBJECTS.facets(),
     },
     queryset=_queryset,
     is_public=lambda event: event.published,
     date=_date,
     snippet_text=lambda event: event.description,
     template="events/search_hit.html",
-    prepare_batch=prepare_batch,
+    prepare_batch=SUBJECTS.prepare_batch,
     depends_on={
         # Theme labels, themes and lineage; organisers' names and acronyms.
         "taxonomy.Concept": lambda pks: Event.objects.filter(themes__in=pks).only("pk"),

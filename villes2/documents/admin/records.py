@@ -14,7 +14,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from villes2.core.admin import ConcurrentEditAdminMixin, VersionedAdminForm
+from villes2.core.admin import (
+    ConcurrentEditAdminMixin,
+    SaveThroughServiceAdmin,
+    VersionedAdminForm,
+)
 
 from .. import services
 from ..duplicates import document_duplicates
@@ -136,17 +140,15 @@ class AttachmentInline(admin.TabularInline):
     readonly_fields = ("original_name", "size", "page_count", "extraction")
 
 
-class SaveThroughServiceAdmin(admin.ModelAdmin):
-    """The bottom of the save chain: `document_save` instead of `obj.save()`, so that
-    the creator and the first publication date are set as everywhere else."""
-
-    def save_model(self, request, obj, form, change):
-        services.document_save(obj, user=request.user)
-
-
 @admin.register(Document)
 class DocumentAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughServiceAdmin):
     form = DocumentForm
+    # The creator and the first publication date set, the record indexed, its files
+    # deleted after commit, as everywhere else.
+    services = services
+    save_service = "document_save"
+    relations_service = "document_relations_changed"
+    delete_service = "document_delete"
     fieldsets = (
         (
             None,
@@ -179,10 +181,6 @@ class DocumentAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughSer
     # An address typed without scheme is taken as https (Django 6's default, set now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.document_relations_changed(form.instance)
-
     def save_formset(self, request, form, formset, change):
         if formset.model is not Attachment:
             return super().save_formset(request, form, formset, change)
@@ -213,13 +211,6 @@ class DocumentAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughSer
                 continue
             formset.new_objects.append(attachment)
         return None
-
-    def delete_model(self, request, obj):
-        services.document_delete(obj)
-
-    def delete_queryset(self, request, queryset):
-        for document in queryset:
-            services.document_delete(document)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -22,7 +22,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from villes2.core.admin import ConcurrentEditAdminMixin, VersionedAdminForm
+from villes2.core.admin import (
+    ConcurrentEditAdminMixin,
+    SaveThroughServiceAdmin,
+    VersionedAdminForm,
+)
 from villes2.territories.models import Territory, TerritoryKind
 
 from .. import display, services
@@ -135,17 +139,13 @@ class EventPlaceInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SaveThroughServiceAdmin(admin.ModelAdmin):
-    """The bottom of the save chain: `event_save` instead of `obj.save()`, so that the
-    event is validated, its creator set and it is indexed as everywhere else."""
-
-    def save_model(self, request, obj, form, change):
-        services.event_save(obj, user=request.user)
-
-
 @admin.register(Event)
 class EventAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughServiceAdmin):
     form = EventForm
+    services = services
+    save_service = "event_save"
+    relations_service = "event_relations_changed"
+    delete_service = "event_delete"
     fieldsets = (
         (
             None,
@@ -237,9 +237,8 @@ class EventAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughServic
         )
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        super().save_related(request, form, formsets, change)  # and re-indexed
         event = form.instance
-        services.event_relations_changed(event)
         if change:
             services.event_registrations_follow(
                 event=event,
@@ -262,13 +261,6 @@ class EventAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughServic
                 reasons="; ".join(reason.label for reason in clash.reasons),
             )
             messages.warning(request, message)
-
-    def delete_model(self, request, obj):
-        services.event_delete(obj)
-
-    def delete_queryset(self, request, queryset):
-        for event in queryset:
-            services.event_delete(event)
 
 
 @admin.register(Cycle)

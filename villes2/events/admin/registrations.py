@@ -14,17 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from villes2.actors import selectors as exports
-from villes2.actors import services as export_log
+from villes2.actors.admin.exports import CSV, XLSX, export_response
 
 from .. import services
-from ..display import date_full_label
+from ..display import date_time_label
 from ..models import Event, Registration, RegistrationStatus
 from ..selectors.registrations import (
     attendance_sheet,
@@ -34,7 +32,6 @@ from ..selectors.registrations import (
 from ..views.registration import certificate_response
 
 EXPORT_WHAT = "inscriptions"  # `DataExport.what` of the registrants' exports
-CSV, XLSX = "csv", "xlsx"
 CHANGE = "events.change_registration"
 EVENT_FILTER = "event__id__exact"  # the changelist's parameter for one event
 
@@ -46,29 +43,16 @@ def _base_url(request: HttpRequest) -> str:
 def registrations_export_response(
     request: HttpRequest, registrations, file_format: str, *, name: str, filters: str
 ) -> HttpResponse:
-    """The registrants as CSV or XLSX, formula-safe (the directory's writers), the export
-    logged as the directory's are (who, what, how many rows)."""
-    header, rows = (
-        registration_export_headers(),
-        registration_export_rows(registrations=registrations),
-    )
-    if file_format == CSV:
-        content_type = exports.CSV_CONTENT_TYPE
-        content = exports.rows_csv(header=header, rows=rows)
-    else:
-        content_type = exports.XLSX_CONTENT_TYPE
-        content = exports.rows_xlsx(header=header, rows=rows, title=EXPORT_WHAT)
-    export_log.data_export_log(
-        user=request.user,
+    """The registrants as CSV or XLSX, written and logged as the directory's exports."""
+    return export_response(
+        request,
         what=EXPORT_WHAT,
+        header=registration_export_headers(),
+        rows=registration_export_rows(registrations=registrations),
         file_format=file_format,
-        row_count=len(rows),
+        file_name=name,
         filters=filters,
     )
-    response = HttpResponse(content, content_type=content_type)
-    file_name = f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
 
 
 @admin.action(description=_("Mark as present"), permissions=["change"])
@@ -282,7 +266,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             "subtitle": event.title,
             "opts": self.model._meta,
             "event": event,
-            "date_label": date_full_label(event),
+            "date_label": date_time_label(event),
             "sheet": sheet,
             "list_url": reverse("admin:events_registration_changelist")
             + f"?{EVENT_FILTER}={event.pk}",

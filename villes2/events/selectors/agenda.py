@@ -223,8 +223,10 @@ class Day:
 class MonthCalendar:
     first: datetime.date
     weeks: list[list[Day]]
-    undated: list[Event]  # known to the month (or year) only
-    events: list[Event]  # every event of the month, in order: the plain list
+    undated: list[Event]  # known to the month only: the day is to be specified
+    events: list[Event]  # the events of the month, in order: the plain list
+    # Known to the year only: not events "of the month", but they may fall in it.
+    year_only: list[Event] = field(default_factory=list)
 
     @property
     def previous(self) -> datetime.date | None:
@@ -239,7 +241,9 @@ class MonthCalendar:
 
 def month_calendar(year: int, month: int) -> MonthCalendar:
     """Weeks from Monday; each day with the exact-day events it holds (a two-day event
-    on both days). Three queries."""
+    on both days); the events known to the month only, whose day is to be specified;
+    apart, those known to the year only (the 2007 atelier is no more in October than in
+    any other month of 2007). Three queries."""
     first, last = month_span(year, month)
     events = list(
         Event.objects.public()
@@ -247,8 +251,10 @@ def month_calendar(year: int, month: int) -> MonthCalendar:
         .with_list_related()
         .order_by("start_date", "start_time", "title")
     )
+    year_only = [e for e in events if e.date_precision == DatePrecision.YEAR]
+    events = [e for e in events if e.date_precision != DatePrecision.YEAR]
     dated = [e for e in events if e.date_precision == DatePrecision.DAY]
-    undated = [e for e in events if e.date_precision != DatePrecision.DAY]
+    undated = [e for e in events if e.date_precision == DatePrecision.MONTH]
     now = today()
     weeks = [
         [
@@ -264,7 +270,9 @@ def month_calendar(year: int, month: int) -> MonthCalendar:
         ]
         for week in calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
     ]
-    return MonthCalendar(first=first, weeks=weeks, undated=undated, events=events)
+    return MonthCalendar(
+        first=first, weeks=weeks, undated=undated, events=events, year_only=year_only
+    )
 
 
 # --- The year's programme ---------------------------------------------------------

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..display import date_full_label, place_label
+from ..display import date_time_label, place_details
 from ..models import Event, EventStatus, Registration, RegistrationStatus
 from ..selectors.registrations import (
     registration_closed_reason,
@@ -242,8 +242,8 @@ def registration_mail_send(registration_pk: int, kind: str, base_url: str) -> No
         context = {
             "registration": registration,
             "event": event,
-            "date": date_full_label(event),
-            "place": ", ".join(part for part in (event.venue, place_label(event)) if part),
+            "date": date_time_label(event),
+            "place": str(place_details(event)),
             "position": waitlist_position(registration),
             "link": registration_link(registration, base_url),
             "event_url": base_url.rstrip("/") + event.get_absolute_url(),

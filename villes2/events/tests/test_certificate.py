@@ -1,6 +1,7 @@
 """The attendance certificate: a PDF that opens, names the person and the event with
 accents intact, and is given only to those checked in."""
 
+import datetime
 import io
 import re
 
@@ -72,6 +73,21 @@ def test_certificate_opens_as_pdf_and_names_person_and_event():
     assert "Date : 12 mars 2030" in text
     assert "Lieu : Hôtel de ville, Châtellerault" in text
     assert re.search(r"Délivrée le \d{1,2} \w+ \d{4}\.", text)
+
+
+def test_certificate_gives_the_times_and_the_place_once():
+    registration = _registration(
+        attended=True,
+        start_time=datetime.time(9, 0),
+        end_time=datetime.time(17, 5),
+        address="3 place de l'Hôtel de Ville, 86100 Châtellerault",
+    )
+    text = _text(certificate_pdf(registration))
+    assert "Date : 12 mars 2030, de 9 h à 17 h 05" in text
+    # The address names the commune: not written again after it.
+    assert (
+        "Lieu : Hôtel de ville, 3 place de l'Hôtel de Ville, 86100 Châtellerault Délivrée" in text
+    )
 
 
 def test_holder_downloads_the_certificate_once_checked_in(client):

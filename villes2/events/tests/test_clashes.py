@@ -61,6 +61,13 @@ def labels(clash) -> list[str]:
     return [reason.label for reason in clash.reasons]
 
 
+def tours_and_orleans(places, number, *, start=DAY, **fields) -> None:
+    """Two events on the same day in the same former region, "a<number>" in Tours and
+    "b<number>" in Orléans: one clash."""
+    event(slug=f"a{number}", places=[places["tours"]], start_date=start, **fields)
+    event(slug=f"b{number}", places=[places["orleans"]], start_date=start, **fields)
+
+
 def only_mine(**kwargs):
     """The clashes among events made by the test (the 2007 programme left aside)."""
     return find_clashes(Event.objects.exclude(source=NOTE), **kwargs)
@@ -534,41 +541,19 @@ def test_the_page_query_count_does_not_grow_with_clashes(client, reference_data,
         return len(queries)
 
     client.get(URL)  # session and permission caches warm
-    event(slug="a0", places=[places["tours"]], themes=[theme("sante")], audiences=["elus"])
-    event(slug="b0", places=[places["orleans"]], themes=[theme("sante")], audiences=["elus"])
+    same_public = {"themes": [theme("sante")], "audiences": ["elus"]}
+    tours_and_orleans(places, 0, **same_public)
     few = count()
     for number in range(1, 15):
         start = DAY + datetime.timedelta(days=3 * number)
-        event(
-            slug=f"a{number}",
-            places=[places["tours"]],
-            themes=[theme("sante")],
-            audiences=["elus"],
-            start_date=start,
-        )
-        event(
-            slug=f"b{number}",
-            places=[places["orleans"]],
-            themes=[theme("sante")],
-            audiences=["elus"],
-            start_date=start,
-        )
+        tours_and_orleans(places, number, start=start, **same_public)
     assert count() == few
 
 
 def test_the_page_query_budget(client, reference_data, places, django_assert_num_queries):
     client.force_login(staff_user("officer", role=roles.PROJECT_OFFICER))
     for number in range(5):
-        event(
-            slug=f"a{number}",
-            places=[places["tours"]],
-            start_date=DAY + datetime.timedelta(days=number),
-        )
-        event(
-            slug=f"b{number}",
-            places=[places["orleans"]],
-            start_date=DAY + datetime.timedelta(days=number),
-        )
+        tours_and_orleans(places, number, start=DAY + datetime.timedelta(days=number))
     client.get(URL)
     # session, user, permissions (own, groups); events,
     # organisers, territories concerned, places, closure, themes; the clashing events

@@ -358,9 +358,14 @@ def test_an_event_with_times_is_in_utc(client, reference_data):
     assert march["DTSTART"].dt == datetime.datetime(2030, 3, 12, 8, 30, tzinfo=utc)  # CET
     assert march["DTEND"].dt == datetime.datetime(2030, 3, 12, 16, 0, tzinfo=utc)
     assert "TZID" not in march["DTSTART"].params
+    # The description says the local times, in French typography.
+    assert str(march["DESCRIPTION"]).startswith(
+        "Date : 12 mars 2030, de 9\u00a0h\u00a030 à 17\u00a0h\n"
+    )
     july = found["rencontre-ete"]
     assert july["DTSTART"].dt == datetime.datetime(2030, 7, 2, 12, 0, tzinfo=utc)  # CEST
     assert "DTEND" not in july  # no end time: a start only
+    assert str(july["DESCRIPTION"]).startswith("Date : 2 juillet 2030, à 14\u00a0h\n")
 
 
 def test_an_unconfirmed_exact_day_is_tentative_but_keeps_its_day(client, reference_data):
@@ -384,6 +389,7 @@ def test_special_characters_round_trip(client, reference_data):
         description=description,
         venue="Salle A, 2e étage; aile « Est »",
         address="12, rue de l'Église\n37000 Tours",
+        place_confirmed=True,
         organisers=[organisation(name="Réseau, virgule; point-virgule")],
     )
     response = client.get(FEED)
@@ -392,7 +398,7 @@ def test_special_characters_round_trip(client, reference_data):
     assert str(vevent["DESCRIPTION"]).startswith(description + "\n\nDate : 12 mars 2030\n")
     assert "Organisé par : Réseau, virgule; point-virgule\n" in str(vevent["DESCRIPTION"])
     assert str(vevent["LOCATION"]) == (
-        "Salle A, 2e étage; aile « Est », 12, rue de l'Église 37000 Tours"
+        "Salle A, 2e étage; aile « Est », 12, rue de l'Église, 37000 Tours"
     )
     # The same through vobject, which unescapes on its own.
     (parsed,) = [

@@ -14,6 +14,7 @@ from villes2.accounts.roles import PARTNER
 from villes2.core.testing import staff_user
 from villes2.events.models import Event
 from villes2.events.selectors import agenda
+from villes2.territories.models import Territory
 
 from . import factories
 
@@ -209,19 +210,23 @@ def test_month_grid_shows_a_two_day_event_on_both_days(client, reference_data):
     # 1 October 2007 was a Monday: no empty cell before it.
     first_row = table.xpath("./tbody/tr[1]/td")
     assert _text(first_row[0]).startswith("1")
-    # The year-only atelier overlaps October: listed above the grid, not in a day.
-    undated = _section(tree, "a-preciser")
-    assert [_text(a) for a in undated.xpath(".//a")] == [
-        "Démarrage de l'atelier interrégional sur l'évaluation des CUCS et des PRU"
-    ]
     # The plain list: every event of the month, in order.
     plain = _section(tree, "liste-du-mois")
     assert [_text(a) for a in plain.xpath(".//a")] == [
-        "Démarrage de l'atelier interrégional sur l'évaluation des CUCS et des PRU",
         "Réunion de lancement du centre de ressources",
         "Les clauses d'insertion dans les projets ORU",
         training,
     ]
+    # The year-only atelier is no more in October than in any month of 2007: not "to be
+    # specified in the month", not in the month's list, but apart, as the year's.
+    assert tree.xpath('//section[@aria-labelledby="a-preciser"]') == []
+    year_only = _section(tree, "dans-l-annee")
+    assert _text(year_only.xpath("./h2")[0]) == "Date à préciser dans l'année 2007"
+    assert [_text(li) for li in year_only.xpath(".//li")] == [
+        "Démarrage de l'atelier interrégional sur l'évaluation des CUCS et des PRU "
+        "Date à confirmer — 2007 (date à confirmer)"
+    ]
+    assert year_only.xpath(".//p/a/@href") == ["/agenda/programme/2007/"]
     links = tree.xpath('//nav[@class="agenda-pager"]//a/@href')
     assert links[:2] == ["/agenda/mois/2007/9/", "/agenda/mois/2007/11/"]
 
@@ -233,6 +238,21 @@ def test_month_precision_events_are_listed_as_to_be_specified(client, reference_
     assert "Favoriser l'égalité des chances dans l'accès à l'emploi" in _text(undated)
     assert "janvier 2008 (date à confirmer)" in _text(undated)
     assert all(links == [] for links in _day_cells(tree).values())
+    assert tree.xpath('//section[@aria-labelledby="dans-l-annee"]') == []
+
+
+def test_year_precision_events_are_apart_in_every_month_of_their_year(client, reference_data):
+    atelier = "Démarrage de l'atelier interrégional sur l'évaluation des CUCS et des PRU"
+    for month in (1, 6, 12):
+        tree = _page(client.get(f"/agenda/mois/2007/{month}/"))
+        year_only = _section(tree, "dans-l-annee")
+        assert [_text(a) for a in year_only.xpath(".//li/a")] == [atelier]
+        assert atelier not in _text(_section(tree, "liste-du-mois"))
+        assert tree.xpath('//section[@aria-labelledby="a-preciser"]') == []
+    english = _page(client.get("/en/agenda/mois/2007/6/"))
+    assert _text(_section(english, "dans-l-annee").xpath("./h2")[0]) == (
+        "Date to be specified within the year 2007"
+    )
 
 
 def test_month_view_previous_of_january_is_december(client, reference_data):
@@ -415,7 +435,7 @@ def test_json_ld_of_a_cancelled_online_event_with_times_cannot_break_the_script(
         "2026-09-03T12:00:00+02:00",
     )
     facts = _page(response).xpath('//dl[contains(@class, "event-facts")]/dd')
-    assert _text(facts[0]) == "3 septembre 2026, de 09:30 à 12:00"
+    assert _text(facts[0]) == "3 septembre 2026, de 9 h 30 à 12 h"
     assert "Cet événement est annulé." in content
 
 
@@ -440,12 +460,95 @@ def test_unknown_event_and_cycle_are_404(client, reference_data):
     assert client.get("/agenda/cycles/inconnu/").status_code == 404
 
 
+def _event_in_tours(**fields):
+    """A confirmed place in Tours, with times, a French venue and organiser, in a cycle."""
+    values = {
+        "title": "Rencontre régionale sur l'emploi",
+        "place_confirmed": True,
+        "venue": "Salle des fêtes",
+        "address": "1 rue Fictive\n37000 Tours",
+        "places": [Territory.objects.get(kind="commune", code="37261")],
+        "start_date": datetime.date(2026, 9, 3),
+        "start_time": datetime.time(9, 30),
+        "end_time": datetime.time(17, 0),
+        "cycle": Event.objects.get(slug="egalite-des-chances-acces-emploi").cycle,
+        "cycle_position": 4,
+        "organisers": [factories.organisation(name="Association régionale de test")],
+        **fields,
+    }
+    return factories.event(**values)
+
+
+def _place_fact(tree):
+    (dd,) = tree.xpath('//dl[contains(@class, "event-facts")]/dt[.="Lieu" or .="Place"]')
+    return dd.getnext()
+
+
+def test_event_page_says_the_place_once(client, reference_data):
+    event = _event_in_tours()
+    place = _place_fact(_page(client.get(f"/agenda/evenements/{event.slug}/")))
+    # The venue, the address, and not "Tours" again: the address names it.
+    assert html.tostring(place, encoding="unicode", with_tail=False) == (
+        '<dd><span lang="fr">Salle des fêtes<br>1 rue Fictive<br>37000 Tours</span></dd>'
+    )
+    elsewhere = _event_in_tours(address="2 rue Fictive\n37300 Joué-lès-Tours")
+    place = _place_fact(_page(client.get(f"/agenda/evenements/{elsewhere.slug}/")))
+    assert _text(place) == "Salle des fêtes 2 rue Fictive 37300 Joué-lès-Tours Tours"
+    tentative = _event_in_tours(place_confirmed=False)
+    place = _place_fact(_page(client.get(f"/agenda/evenements/{tentative.slug}/")))
+    assert html.tostring(place, encoding="unicode", with_tail=False) == (
+        "<dd><span>Tours (lieu à confirmer)</span></dd>"
+    )
+
+
+def test_english_event_page_marks_the_french_data(client, reference_data):
+    event = _event_in_tours()
+    tree = _page(client.get(f"/en/agenda/evenements/{event.slug}/"))
+    crumbs = tree.xpath('//nav[@class="breadcrumb"]//li/*')
+    assert [(_text(c), c.get("lang")) for c in crumbs] == [
+        ("Home", None),
+        ("Events", None),
+        ("Cycle sur l'égalité des chances dans l'accès aux droits", "fr"),
+        ("Rencontre régionale sur l'emploi", "fr"),
+    ]
+    facts = {
+        _text(dt): dt.getnext() for dt in tree.xpath('//dl[contains(@class, "event-facts")]/dt')
+    }
+    assert _text(facts["Date"]) == "3 September 2026, 9:30 am – 5:00 pm"
+    assert facts["Place"].xpath("./span/@lang") == ["fr"]
+    assert facts["Organisers"].xpath(".//li/@lang") == ["fr"]
+    assert facts["Cycle"].xpath("./a/@lang") == ["fr"]
+    subscribe = _section(tree, "ajouter").xpath(".//li[2]/span[@lang='fr']")
+    assert [_text(span) for span in subscribe] == [
+        "Cycle sur l'égalité des chances dans l'accès aux droits"
+    ]
+    # The agenda's table: venue and organisers in French.
+    table = _section(_page(client.get("/en/agenda/")), "a-venir")
+    assert table.xpath('.//span[@class="muted small"]/@lang') == ["fr"]
+    assert table.xpath(".//td[3]/span[@lang='fr']/text()") == ["Association régionale de test"]
+
+
+def test_english_programme_reads_naturally(client, reference_data):
+    tree = _page(client.get("/en/agenda/programme/2007/"))
+    assert _text(tree.xpath("//h1")[0]) == "2007 inter-network programme"
+    assert _text(tree.xpath("//caption")[0]) == (
+        "2007 programme: meetings and trainings, by strand"
+    )
+    hidden = tree.xpath('//th[@class="session"]/span[@class="visually-hidden"]')[0]
+    assert hidden.xpath("./span/@lang") == ["fr"]
+    assert _text(hidden) == "Cycle sur l'égalité des chances dans l'accès aux droits, session:"
+
+
 def test_registration_box_only_when_registration_is_open(client, reference_data):
     closed = factories.event(title="Sans inscription")
     assert client.get(closed.get_absolute_url()).context["registration"] is None
     opened = factories.event(title="Avec inscription", registration_open=True, capacity=30)
-    state = client.get(opened.get_absolute_url()).context["registration"]
+    response = client.get(f"/agenda/evenements/{opened.slug}/")
+    state = response.context["registration"]
     assert (state.open, state.capacity, state.places_left) == (True, 30, 30)
+    box = _section(_page(response), "registration-heading")
+    assert box.get("class") == "card registration-box"
+    assert " style=" not in response.content.decode()  # the layout is in events.css
 
 
 # --- Cycle page -------------------------------------------------------------------

@@ -225,7 +225,14 @@ def test_closed_registration_is_a_page_not_an_error(client, fields, message):
 def test_registering_confirms_mails_the_link_and_shows_the_receipt(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    event = _event(venue="Salle des fêtes")
+    event = _event(
+        venue="Salle des fêtes",
+        address="2 place de la Mairie\n37000 TOURS",
+        place_confirmed=True,
+        places=[TerritoryFactory(name="Tours", kind="commune", code="37261")],
+        start_time=datetime.time(9, 30),
+        end_time=datetime.time(17, 0),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(client, event, email="  Marie.Curie@EXAMPLE.org ")
     registration = Registration.objects.get()
@@ -242,8 +249,9 @@ def test_registering_confirms_mails_the_link_and_shows_the_receipt(
     assert message.to == ["Marie.Curie@example.org"]
     assert message.subject == "Inscription confirmée : Rencontre régionale d'été"
     assert "Votre inscription à « Rencontre régionale d'été » est confirmée." in message.body
-    assert "Date : 12 mars 2030" in message.body
-    assert "Lieu : Salle des fêtes" in message.body
+    assert "Date : 12 mars 2030, de 9\u00a0h\u00a030 à 17\u00a0h\n" in message.body
+    # The commune once: the address names it.
+    assert "Lieu : Salle des fêtes, 2 place de la Mairie, 37000 TOURS\n" in message.body
     assert f"http://testserver/agenda/evenements/{event.slug}/" in message.body
     assert _link_path(message) == f"/agenda/inscription/{token}/"
     assert "Marie Curie" not in message.extra_headers.values()
@@ -467,12 +475,14 @@ def test_cancelling_takes_a_confirmation_then_promotes_the_first_waiting(
     assert step.status_code == 200
     assert "Annuler votre inscription ?" in _text(step)
     assert "Oui, annuler mon inscription" in _text(step)
+    assert " style=" not in _text(step)  # the layout is in events.css (CSP-friendly)
     holder.refresh_from_db()
     assert holder.status == RegistrationStatus.CONFIRMED
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"confirm": "yes"})
-    assert (response.status_code, response.url) == (302, url)
+    # After the redirection, the page says it in a status message.
+    assert (response.status_code, response.url) == (302, f"{url}?annulee=1")
     holder.refresh_from_db()
     first_waiting.refresh_from_db()
     second_waiting.refresh_from_db()
@@ -491,9 +501,16 @@ def test_cancelling_takes_a_confirmation_then_promotes_the_first_waiting(
     assert "Une place s'est libérée pour « Rencontre régionale d'été »" in promoted.body
     assert _link_path(promoted) == (f"/agenda/inscription/{registration_token(first_waiting)}/")
 
-    page = _text(client.get(url))
+    page = _text(client.get(response.url))
+    assert re.search(
+        r'<div class="success" role="status">\s*<p>Votre inscription est annulée.\s*'
+        r"Un message le confirmant a été envoyé à titulaire@example.org.</p>",
+        page,
+    )
     assert f"Annulée le {timezone.localdate():%-d}" in page
     assert "Annuler mon inscription" not in page
+    # The page without the flag (the link of the mail) states the status only.
+    assert 'role="status"' not in _text(client.get(url))
     assert client.get(_link_path(promoted)).status_code == 200
 
 

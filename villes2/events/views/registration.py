@@ -14,7 +14,7 @@ from villes2.core.throttle import client_address, throttle_allows
 
 from .. import services
 from ..certificates import certificate_file_name, certificate_pdf
-from ..display import date_full_label, place_label
+from ..display import date_time_label, place_details
 from ..forms import RegistrationForm
 from ..models import Event, EventPlace, RegistrationStatus
 from ..selectors.registrations import (
@@ -31,12 +31,14 @@ REGISTRATIONS_PER_ADDRESS = 20
 REGISTRATIONS_PER_EMAIL = 5
 THROTTLE_WINDOW = 3600
 
-# Set on the manage page's address by the redirection after registering.
+# Set on the manage page's address by the redirection after registering, and after
+# cancelling: the page then says what was done, in a status message.
 JUST_REGISTERED = "enregistree"
+JUST_CANCELLED = "annulee"
 
 
 def _public_event(slug: str) -> Event:
-    # place_label() reads the places in their order.
+    # place_details() reads the places in their order.
     places = Prefetch("place_links", queryset=EventPlace.objects.select_related("territory"))
     return get_object_or_404(Event.objects.public().prefetch_related(places), slug=slug)
 
@@ -67,8 +69,8 @@ def register(request, slug):
     context = {
         "event": event,
         "registration": state,
-        "date_label": date_full_label(event),
-        "place_label": place_label(event),
+        "date_label": date_time_label(event),
+        "place": place_details(event),
         "retention_months": settings.EVENTS_REGISTRATION_RETENTION_MONTHS,
     }
     if state is None or not state.open:
@@ -131,7 +133,8 @@ def manage(request, token):
             services.registration_cancel(
                 registration=registration, base_url=request.build_absolute_uri("/")
             )
-            return redirect("events:registration", token=token)
+            url = redirect("events:registration", token=token).url
+            return redirect(f"{url}?{JUST_CANCELLED}=1")
         confirming = True
     return render(
         request,
@@ -139,12 +142,13 @@ def manage(request, token):
         {
             "registration": registration,
             "event": event,
-            "date_label": date_full_label(event),
-            "place_label": place_label(event),
+            "date_label": date_time_label(event),
+            "place": place_details(event),
             "position": waitlist_position(registration),
             "can_cancel": can_cancel,
             "confirming": confirming,
             "just_registered": JUST_REGISTERED in request.GET,
+            "just_cancelled": JUST_CANCELLED in request.GET,
             "token": token,
         },
     )
