@@ -68,7 +68,7 @@ LINE_OCTETS = 75
 UrlMaker = Callable[[str], str]
 
 
-def _today() -> datetime.date:
+def today() -> datetime.date:
     return timezone.localdate()
 
 
@@ -79,7 +79,7 @@ def feed_events(events: EventQuerySet | None = None, *, complete: bool = False) 
     if events is None:
         events = Event.objects.all()
     if not complete:
-        events = events.filter(end_date__gte=_today() - FEED_PAST)
+        events = events.filter(end_date__gte=today() - FEED_PAST)
     return (
         events.public()
         .exclude(date_precision=DatePrecision.YEAR)

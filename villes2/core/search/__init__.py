@@ -11,6 +11,7 @@ from .engine import FacetOption, Hit, KindCount, SearchRequest, SearchResults, r
 from .index import (
     index_object,
     index_size_bytes,
+    index_state,
     purge_deleted_text,
     rebuild,
     remove_ids,
@@ -29,6 +30,7 @@ __all__ = [
     "dependents",
     "index_object",
     "index_size_bytes",
+    "index_state",
     "purge_deleted_text",
     "rebuild",
     "reindex",

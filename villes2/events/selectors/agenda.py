@@ -47,6 +47,8 @@ from ..models import (
 )
 
 PAST_PAGE_SIZE = 20
+# Upcoming events per page: a pooled programme may hold a thousand ahead (bench/).
+UPCOMING_PAGE_SIZE = 30
 LINKED_LIMIT = 5
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 

@@ -8,6 +8,7 @@ import datetime
 import icalendar
 import pytest
 import vobject
+from django.core.cache import cache
 from django.urls import reverse
 
 from villes2.actors.models import Organisation
@@ -40,10 +41,18 @@ PROGRAMME_DATED = {
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Written feeds are cached per index state, which a test's rollback brings back."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def in_march_2008(monkeypatch):
     """The feeds hold a year of past events: seen from March 2008, the whole 2007
     programme (from June 2007) is in them."""
-    monkeypatch.setattr(ical, "_today", lambda: datetime.date(2008, 3, 1))
+    monkeypatch.setattr(ical, "today", lambda: datetime.date(2008, 3, 1))
 
 
 def parse(response) -> icalendar.Calendar:
@@ -314,7 +323,7 @@ def test_an_unpublished_event_appears_nowhere(client, reference_data):
 def test_subscription_feeds_hold_a_year_of_past_events_cycles_all(
     client, reference_data, monkeypatch
 ):
-    monkeypatch.setattr(ical, "_today", lambda: datetime.date(2030, 6, 1))
+    monkeypatch.setattr(ical, "today", lambda: datetime.date(2030, 6, 1))
     apdsu = Organisation.objects.get(slug="apdsu")
     cycle = Cycle.objects.get(slug=CYCLE)
     event(slug="trop-ancien", organisers=[apdsu], start_date=datetime.date(2029, 5, 31))
@@ -419,13 +428,14 @@ def test_uids_do_not_depend_on_the_host(client, reference_data):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # events, then organisers, themes, places with their communes, speakers
-        (FEED, 5),
-        (f"/agenda/ical/cycle/{CYCLE}", 6),
-        ("/agenda/ical/organisateur/apdsu", 6),
+        # the index state (the feed's version), events, then organisers, themes, places
+        # with their communes, speakers
+        (FEED, 6),
+        (f"/agenda/ical/cycle/{CYCLE}", 7),
+        ("/agenda/ical/organisateur/apdsu", 7),
         # + the concept, the thesaurus' broader relation and its concepts
-        ("/agenda/ical/theme/themes/egalite-des-chances", 8),
-        ("/agenda/ical/territoire/ancienne-region/24", 6),
+        ("/agenda/ical/theme/themes/egalite-des-chances", 9),
+        ("/agenda/ical/territoire/ancienne-region/24", 7),
         (f"/agenda/evenements/{TWO_DAYS}.ics", 5),
     ],
 )
@@ -449,3 +459,40 @@ def test_query_budget_does_not_grow_with_events(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_feed_is_written_once_per_state_and_answers_304_to_its_etag(client, monkeypatch):
+    written = []
+    serialize = ical.calendar_serialize
+    monkeypatch.setattr(
+        ical, "calendar_serialize", lambda *a, **k: written.append(1) or serialize(*a, **k)
+    )
+    first = client.get(FEED)
+    etag = first["ETag"]
+    assert first["Cache-Control"] == "public, max-age=900"
+    again = client.get(FEED)
+    assert again.content == first.content and again["ETag"] == etag
+    assert len(written) == 1
+    assert client.get(FEED, headers={"if-none-match": etag}).status_code == 304
+    # Another address, another language: another feed.
+    assert client.get("/en" + FEED)["ETag"] != etag
+    assert len(written) == 2
+
+
+def test_a_change_of_an_event_gives_a_new_feed(client):
+    first = client.get(FEED)
+    found = Event.objects.get(slug=TWO_DAYS)
+    found.title = "Formation-action renommée"
+    from villes2.events.services import event_save
+
+    event_save(found)
+    changed = client.get(FEED, headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert "Formation-action renommée" in changed.content.decode()
+
+
+def test_the_window_moves_with_the_day(client, monkeypatch):
+    first = client.get(FEED)
+    monkeypatch.setattr(ical, "today", lambda: datetime.date(2008, 3, 2))
+    assert client.get(FEED, headers={"if-none-match": first["ETag"]}).status_code == 200

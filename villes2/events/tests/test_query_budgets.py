@@ -54,9 +54,10 @@ def busy(territories):
 
 def test_list(client, busy, django_assert_num_queries):
     # Filter choices: themes (1), the theme tree (1), organisers (1). Past events:
-    # count (1), page (1), organisers and places of the page (2). Upcoming events (1),
-    # organisers and places (2). Years with a programme: events (1), lines (1).
-    with django_assert_num_queries(12):
+    # count (1), page (1), organisers and places of the page (2). Upcoming events: count
+    # (1), page (1), organisers and places (2). Years with a programme: events (1),
+    # lines (1).
+    with django_assert_num_queries(13):
         assert client.get("/agenda/").status_code == 200
 
 
@@ -64,7 +65,7 @@ def test_list_filtered(client, busy, django_assert_num_queries):
     theme = busy["events"][0].themes.first().slug
     # As above, plus the territory of the filter (1); the theme's narrower concepts are
     # known from the choices (no query).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get("/agenda/", {"territoire": "commune-37261", "theme": theme})
     assert response.status_code == 200
     assert len(response.context["upcoming"]) == 3
@@ -117,3 +118,19 @@ def test_budgets_hold_on_the_founding_programme(client, reference_data, django_a
     # Lines of action, with their themes (+1).
     with django_assert_num_queries(8):
         assert client.get("/agenda/programme/2008/").status_code == 200
+
+
+def test_upcoming_events_are_paginated(client, territories, monkeypatch):
+    monkeypatch.setattr(agenda, "UPCOMING_PAGE_SIZE", 2)
+    for day in (3, 4, 5):
+        factories.event(title=f"Atelier du {day} juin", start_date=datetime.date(2026, 6, day))
+    first = client.get("/agenda/")
+    assert [e.title for e in first.context["upcoming"]] == [
+        "Atelier du 3 juin",
+        "Atelier du 4 juin",
+    ]
+    content = first.content.decode()
+    assert 'href="?a_venir=2#a-venir" rel="next"' in content
+    second = client.get("/agenda/", {"a_venir": 2})
+    assert [e.title for e in second.context["upcoming"]] == ["Atelier du 5 juin"]
+    assert 'href="?a_venir=1#a-venir" rel="prev"' in second.content.decode()

@@ -1,14 +1,29 @@
 """iCalendar feeds at stable URLs, for webcal subscriptions, and the download of one
 event (what they hold: `villes2.events.ical`). Unknown cycles, organisers, themes and
-territories give 404, as do unpublished events."""
+territories give 404, as do unpublished events.
 
+Calendar applications poll the feeds every few hours, and a feed of two years of a
+pooled programme takes seconds to write (docs/performance.md). So a feed is written once
+per state of the content and kept in the cache: its version is the search index's state
+token (every change of an event, or of an organisation or concept it quotes, re-indexes
+it and renews the token), the day (the feeds' window moves daily), the address and the
+language. The version is also the feed's `ETag`: a client that sends it back gets
+`304 Not Modified` without the feed being read at all.
+"""
+
+import hashlib
+
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from villes2.actors.models import Organisation
+from villes2.core.search import index_state
 from villes2.taxonomy import selectors as taxonomy_selectors
 from villes2.taxonomy.models import Concept
 from villes2.territories import selectors as territory_selectors
@@ -16,20 +31,44 @@ from villes2.territories import selectors as territory_selectors
 from .. import ical
 from ..models import Cycle, Event
 
+# A written feed stays in the cache this long at most (changes the index does not see,
+# such as a territory renamed by a reference-data update, show within this delay).
+FEED_CACHE_SECONDS = 12 * 3600
+# What clients and proxies may keep without asking again.
+FEED_MAX_AGE = 15 * 60
+
+
+def _feed_version(request: HttpRequest) -> str:
+    state = "|".join(
+        (index_state(), ical.today().isoformat(), request.build_absolute_uri(), get_language())
+    )
+    return hashlib.sha256(state.encode()).hexdigest()[:40]
+
 
 def _feed_response(
     request: HttpRequest, events, *, name: str, description: str, complete: bool = False
 ) -> HttpResponse:
-    body = ical.calendar_serialize(
-        ical.feed_events(events, complete=complete),
-        name=f"Villes² — {name}",
-        description=description,
-        url_for=request.build_absolute_uri,
-        source=request.build_absolute_uri(request.path),
-    )
+    version = _feed_version(request)
+    etag = f'"{version}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    key = f"villes2:ical:{version}"
+    body = cache.get(key)
+    if body is None:
+        body = ical.calendar_serialize(
+            ical.feed_events(events, complete=complete),
+            name=f"Villes² — {name}",
+            description=description,
+            url_for=request.build_absolute_uri,
+            source=request.build_absolute_uri(request.path),
+        )
+        cache.set(key, body, FEED_CACHE_SECONDS)
     # Inline, not an attachment: calendar applications subscribe to it (webcal://).
     response = HttpResponse(body, content_type=ical.CONTENT_TYPE)
     response["Content-Disposition"] = "inline"
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
     return response
 
 

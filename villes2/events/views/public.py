@@ -29,13 +29,17 @@ def event_list(request):
     today = selectors.today()
     past = Paginator(selectors.past_events(events, on=today), selectors.PAST_PAGE_SIZE)
     page = past.get_page(request.GET.get("page"))
+    # Upcoming events are paginated on their own (`a_venir`), soonest first.
+    upcoming = Paginator(
+        selectors.upcoming_events(events, on=today), selectors.UPCOMING_PAGE_SIZE
+    ).get_page(request.GET.get("a_venir"))
     return render(
         request,
         "events/list.html",
         {
             "filterset": filterset,
             "filtered": valid and any(filterset.form.cleaned_data.values()),
-            "upcoming": list(selectors.upcoming_events(events, on=today)) if valid else [],
+            "upcoming": upcoming,
             "page": page,
             "groups": selectors.month_groups(page.object_list),
             "feed": filterset.feed(),
