@@ -228,5 +228,8 @@ THESAURUS_IMPORT_MAX_BYTES = env.int("THESAURUS_IMPORT_MAX_BYTES", default=5 * 1
 # Clash detection: events with a common theme and a common audience closer than this
 # many days are reported on the coordination page (and when saving an event).
 EVENTS_CLASH_WINDOW_DAYS = env.int("EVENTS_CLASH_WINDOW_DAYS", default=14)
+# The public address of the site, for links in mails sent outside a request (a place
+# freed on the waiting list by an erasure or a purge).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Registrations' personal data are emptied this many months after the event (GDPR).
 EVENTS_REGISTRATION_RETENTION_MONTHS = env.int("EVENTS_REGISTRATION_RETENTION_MONTHS", default=12)

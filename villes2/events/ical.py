@@ -239,7 +239,7 @@ def _description(event: Event, page_url: str) -> str:
     organisers = [organisation.name for organisation in event.organisers.all()]
     if organisers:
         lines.append(_("Organised by: %(organisers)s") % {"organisers": ", ".join(organisers)})
-    speakers = [_speaker_label(speaker) for speaker in event.speakers.all()]
+    speakers = [_speaker_label(speaker) for speaker in event.public_speakers]
     if speakers:
         lines.append(_("Speakers: %(speakers)s") % {"speakers": ", ".join(speakers)})
     if event.cycle_id:

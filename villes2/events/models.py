@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,9 +73,18 @@ def validate_audiences(value) -> None:
         raise ValidationError(_("Choose the audiences from the list."), code="invalid")
 
 
+class CycleQuerySet(models.QuerySet):
+    def public(self) -> "CycleQuerySet":
+        """Cycles with at least one published session: a cycle whose sessions are all
+        unpublished, or which has none yet, appears on no public surface (page, feed,
+        sitemap), as an unpublished event."""
+        return self.filter(Exists(Event.objects.public().filter(cycle=OuterRef("pk"))))
+
+
 class Cycle(Versioned):
     """A series of events with a page and a calendar feed of its own (the note's "cycle
-    sur l'égalité des chances dans l'accès aux droits")."""
+    sur l'égalité des chances dans l'accès aux droits"). Public while one of its
+    sessions is (`Cycle.objects.public()`)."""
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -86,6 +95,8 @@ class Cycle(Versioned):
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
     history = HistoricalRecords(m2m_fields=[themes])
+
+    objects = CycleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cycle")
@@ -207,7 +218,9 @@ class Event(Versioned):
         ordering = ["start_date", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="event_end_after_start"
+                condition=Q(end_date__gte=F("start_date")),
+                name="event_end_after_start",
+                violation_error_message=_("The end cannot be before the start."),
             ),
             models.CheckConstraint(condition=Q(strand__in=Strand.values), name="event_strand"),
             models.CheckConstraint(
@@ -232,6 +245,39 @@ class Event(Versioned):
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.slug])
 
+    def clean(self) -> None:
+        """The date rules, for every caller (`event_save` validates): a date known to the
+        month or the year spans the whole month or year, whatever day of it was entered
+        (`DatePrecision`); the end not before the start; on a single day, the end time
+        after the start time."""
+        super().clean()
+        start, end = self.start_date, self.end_date
+        if not isinstance(start, datetime.date) or not isinstance(end, datetime.date):
+            return  # missing or invalid: reported on the field
+        if self.date_precision == DatePrecision.MONTH:
+            start = month_span(start.year, start.month)[0]
+            end = month_span(end.year, end.month)[1]
+        elif self.date_precision == DatePrecision.YEAR:
+            start, end = datetime.date(start.year, 1, 1), datetime.date(end.year, 12, 31)
+        if end < start:
+            raise ValidationError(
+                {
+                    "end_date": ValidationError(
+                        _("The end cannot be before the start."), code="end_before_start"
+                    )
+                }
+            )
+        self.start_date, self.end_date = start, end
+        if start == end and self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError(
+                {
+                    "end_time": ValidationError(
+                        _("On a single day, the end time comes after the start time."),
+                        code="end_time_before_start_time",
+                    )
+                }
+            )
+
     @property
     def is_public(self) -> bool:
         return self.published
@@ -253,6 +299,13 @@ class Event(Versioned):
     def audience_labels(self) -> list[str]:
         labels = dict(Audience.choices)
         return [str(labels[value]) for value in self.audiences if value in labels]
+
+    @property
+    def public_speakers(self) -> list["EventSpeaker"]:
+        """The speakers every public surface shows (page, programme, JSON-LD, iCalendar,
+        search text): not the persons of the directory whose processing is restricted.
+        Reads the speakers as prefetched, with their persons (no query then)."""
+        return [speaker for speaker in self.speakers.all() if speaker.is_public]
 
 
 def month_span(year: int, month: int) -> tuple[datetime.date, datetime.date]:
@@ -322,6 +375,12 @@ class EventSpeaker(models.Model):
         return self.display_name
 
     @property
+    def is_public(self) -> bool:
+        """False for a person of the directory whose processing is restricted (GDPR
+        art. 18 and 21): kept, shown nowhere public until the restriction is lifted."""
+        return self.person_id is None or not self.person.processing_restricted
+
+    @property
     def display_name(self) -> str:
         if self.person_id:
             return f"{self.person.first_name} {self.person.last_name}"
@@ -339,6 +398,7 @@ class ProgrammeLine(models.Model):
         Concept, blank=True, related_name="programme_lines", verbose_name=_("themes")
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
+    history = HistoricalRecords(m2m_fields=[themes])
 
     class Meta:
         verbose_name = _("planned line of action")
@@ -392,7 +452,7 @@ class Registration(models.Model):
             # One live registration per address and event; a cancelled one may be redone.
             models.UniqueConstraint(
                 fields=["event", "email"],
-                condition=~Q(status="annule") & Q(anonymised_at__isnull=True),
+                condition=~Q(status=RegistrationStatus.CANCELLED) & Q(anonymised_at__isnull=True),
                 name="registration_one_per_email",
             ),
         ]

@@ -38,11 +38,18 @@ class EventQuerySet(models.QuerySet):
 
 
 class RegistrationQuerySet(models.QuerySet):
+    # The statuses are `models.RegistrationStatus`, imported late (models import this).
     def live(self) -> "RegistrationQuerySet":
-        return self.exclude(status="annule")
+        from .models import RegistrationStatus
+
+        return self.exclude(status=RegistrationStatus.CANCELLED)
 
     def confirmed(self) -> "RegistrationQuerySet":
-        return self.filter(status="inscrit")
+        from .models import RegistrationStatus
+
+        return self.filter(status=RegistrationStatus.CONFIRMED)
 
     def waitlisted(self) -> "RegistrationQuerySet":
-        return self.filter(status="attente")
+        from .models import RegistrationStatus
+
+        return self.filter(status=RegistrationStatus.WAITLISTED)

@@ -33,7 +33,8 @@ def _abstract(event: Event) -> str:
         f"{organisation.name} {organisation.acronym}".strip()
         for organisation in event.organisers.all()
     )
-    speakers = " ".join(speaker.display_name for speaker in event.speakers.all())
+    # Not the speakers whose processing is restricted (GDPR): shown nowhere public.
+    speakers = " ".join(speaker.display_name for speaker in event.public_speakers)
     parts = (
         event.description,
         organisers,
@@ -114,6 +115,10 @@ EVENTS = SearchType(
         # Theme labels, themes and lineage; organisers' names and acronyms.
         "taxonomy.Concept": lambda pks: Event.objects.filter(themes__in=pks).only("pk"),
         "actors.Organisation": lambda pks: Event.objects.filter(organisers__in=pks).only("pk"),
+        # Speakers' names, left out while their processing is restricted.
+        "actors.Person": lambda pks: Event.objects.filter(speakers__person__in=pks).only("pk"),
+        # The cycle's title (services.cycle_save).
+        "events.Cycle": lambda pks: Event.objects.filter(cycle__in=pks).only("pk"),
     },
     order=20,
 )

@@ -1,4 +1,5 @@
-"""The agenda in `/sitemap.xml` (villes2.api.sitemaps): published events, and cycles."""
+"""The agenda in `/sitemap.xml` (villes2.api.sitemaps): published events, and cycles
+with a published session."""
 
 from django.contrib.sitemaps import Sitemap
 
@@ -21,4 +22,4 @@ class CycleSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Cycle.objects.only("slug").order_by("pk")
+        return Cycle.objects.public().only("slug").order_by("pk")

@@ -45,6 +45,9 @@ def person_search_text_refresh(*, person: Person) -> None:
     if (text, sort_name) != (person.search_text, person.sort_name):
         person.search_text, person.sort_name = text, sort_name
         Person.objects.filter(pk=person.pk).update(search_text=text, sort_name=sort_name)
+    # Records quoting the person (events' speakers) are indexed with their name, or
+    # without it while their processing is restricted: either may have changed.
+    search.reindex_dependents("actors.Person", [person.pk])
 
 
 def _rows(name: str, columns: tuple[str, ...]):

@@ -3,12 +3,10 @@ planned lines of action.
 
 Every write goes through the programme's services: an event is saved by `event_save`,
 re-indexed by `event_relations_changed` once its many-to-many fields and inlines are
-saved (in the admin's transaction), and deleted by `event_delete`. Saving an event that
+saved (in the admin's transaction), and deleted by `event_delete`; a cycle is saved by
+`cycle_save`, which re-indexes its events (they quote its title). Saving an event that
 clashes with another one (`selectors.clashes`) saves it and warns, naming the other
 event, its date and why."""
-
-import calendar
-import datetime
 
 from django import forms
 from django.contrib import admin, messages
@@ -33,7 +31,6 @@ from .. import display, services
 from ..models import (
     Audience,
     Cycle,
-    DatePrecision,
     Event,
     EventPlace,
     EventSpeaker,
@@ -44,9 +41,9 @@ from ..selectors.clashes import clashes_for
 
 
 class EventForm(VersionedAdminForm):
-    """The concurrent-edit check; audiences as checkboxes (the model keeps a JSON list);
-    a span of whole months or of the whole year for a date known to the month or the
-    year, as the model expects; the end not before the start."""
+    """The concurrent-edit check; audiences as checkboxes (the model keeps a JSON list).
+    The date rules (whole month or year for a vague date, the end not before the start)
+    are the model's (`Event.clean`), reported on their fields."""
 
     audiences = forms.MultipleChoiceField(
         label=capfirst(_("audiences")),
@@ -60,35 +57,6 @@ class EventForm(VersionedAdminForm):
     def clean_audiences(self) -> list[str]:
         chosen = set(self.cleaned_data["audiences"])
         return [value for value in Audience.values if value in chosen]  # in the list's order
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start is None or end is None:
-            return cleaned
-        precision = cleaned.get("date_precision")
-        if precision == DatePrecision.MONTH:
-            start = start.replace(day=1)
-            end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
-        elif precision == DatePrecision.YEAR:
-            start, end = datetime.date(start.year, 1, 1), datetime.date(end.year, 12, 31)
-        if end < start:
-            self.add_error(
-                "end_date",
-                ValidationError(_("The end cannot be before the start."), code="end_before_start"),
-            )
-            return cleaned
-        cleaned["start_date"], cleaned["end_date"] = start, end
-        start_time, end_time = cleaned.get("start_time"), cleaned.get("end_time")
-        if start == end and start_time and end_time and end_time <= start_time:
-            self.add_error(
-                "end_time",
-                ValidationError(
-                    _("On a single day, the end time comes after the start time."),
-                    code="end_time_before_start_time",
-                ),
-            )
-        return cleaned
 
 
 class EventSpeakerForm(forms.ModelForm):
@@ -264,7 +232,12 @@ class EventAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughServic
 
 
 @admin.register(Cycle)
-class CycleAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+class CycleAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughServiceAdmin):
+    # Its events quote its title (search, feeds): the service re-indexes them.
+    services = services
+    save_service = "cycle_save"
+    relations_service = "cycle_relations_changed"
+    delete_service = "cycle_delete"
     list_display = ("title", "strand", "event_count")
     list_filter = ("strand",)
     search_fields = ("title",)
@@ -281,7 +254,7 @@ class CycleAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgrammeLine)
-class ProgrammeLineAdmin(admin.ModelAdmin):
+class ProgrammeLineAdmin(SimpleHistoryAdmin):
     list_display = ("year", "order", "text")
     list_display_links = ("text",)
     list_filter = ("year",)

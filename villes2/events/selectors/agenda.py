@@ -407,10 +407,13 @@ def cycle_position(event: Event) -> CyclePosition | None:
     return CyclePosition(number=ids.index(event.pk) + 1, total=len(sessions), sessions=sessions)
 
 
-def cycle_for_page(slug: str) -> tuple[Cycle, list[Event]] | None:
-    """A cycle with its themes and its public sessions in order (four queries)."""
+def cycle_for_page(slug: str, user) -> tuple[Cycle, list[Event]] | None:
+    """A cycle with its themes and its public sessions in order (four queries). A cycle
+    without a public session only for those who may view events, as an unpublished
+    event (`Cycle.objects.public()`)."""
+    cycles = Cycle.objects.all() if user.has_perm("events.view_event") else Cycle.objects.public()
     cycle = (
-        Cycle.objects.prefetch_related(
+        cycles.prefetch_related(
             Prefetch("themes", queryset=Concept.objects.select_related("scheme"))
         )
         .filter(slug=slug)
@@ -445,22 +448,21 @@ def _iso(day: datetime.date, time: datetime.time | None, precision: str) -> str:
 
 def event_json_ld(event: Event, *, absolute) -> dict:
     """The event as a schema.org Event (https://schema.org/Event). `absolute` makes a
-    path an absolute URL. Needs the relations of `event_for_page`."""
+    path an absolute URL. Needs the relations of `event_for_page`.
+
+    While the place is not confirmed, the candidate communes ("Tours ou Orléans") are
+    not given as `location`: schema.org would read that the event is held in all of
+    them. The location is then left out, or only the online one."""
     places = [link.territory for link in event.place_links.all()]
     locations: list[dict] = []
-    for place in places:
+    for place in places if event.place_confirmed else []:
         address = {"@type": "PostalAddress", "addressLocality": place.name, "addressCountry": "FR"}
-        if event.place_confirmed and event.address:
+        if event.address:
             address["streetAddress"] = event.address
-        locations.append(
-            {
-                "@type": "Place",
-                "name": event.venue if event.place_confirmed and event.venue else place.name,
-                "address": address,
-            }
-        )
+        locations.append({"@type": "Place", "name": event.venue or place.name, "address": address})
     if event.online_url:
         locations.append({"@type": "VirtualLocation", "url": event.online_url})
+    # Held somewhere, even while it is not known where.
     if event.online_url and places:
         mode = "MixedEventAttendanceMode"
     elif event.online_url:
@@ -494,7 +496,7 @@ def event_json_ld(event: Event, *, absolute) -> dict:
         data["location"] = locations if len(locations) > 1 else locations[0]
     performers = [
         {"@type": "Person", "name": speaker.display_name}
-        for speaker in event.speakers.all()
+        for speaker in event.public_speakers
         if speaker.confirmed
     ]
     if performers:

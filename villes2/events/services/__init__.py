@@ -2,6 +2,9 @@
 
 from .programme import (
     SpeakerInput,
+    cycle_delete,
+    cycle_relations_changed,
+    cycle_save,
     event_delete,
     event_relations_changed,
     event_save,
@@ -24,6 +27,9 @@ from .registrations import (
 
 __all__ = [
     "SpeakerInput",
+    "cycle_delete",
+    "cycle_relations_changed",
+    "cycle_save",
     "event_delete",
     "event_registrations_follow",
     "event_relations_changed",

@@ -1,5 +1,6 @@
-"""Writes for the programme: saving an event with its relations, and loading the
-founding note's 2007 programme and its 2008 lines of action."""
+"""Writes for the programme: saving an event with its relations, saving a cycle (which
+re-indexes its events), and loading the founding note's 2007 programme and its 2008
+lines of action."""
 
 from __future__ import annotations
 
@@ -111,6 +112,34 @@ def event_relations_changed(event: Event) -> None:
 def event_delete(event: Event) -> None:
     search.remove_object(event)
     event.delete()
+
+
+@transaction.atomic
+def cycle_save(cycle: Cycle, *, themes: Iterable[Concept] | None = None, user=None) -> Cycle:
+    """Create or update a cycle, validated, and re-index its events, which quote its
+    title (search text, calendar feeds). Themes left as None are not touched. `user`:
+    the back office's save-through-service call; a cycle records no creator."""
+    cycle.full_clean()
+    cycle.save()
+    if themes is not None:
+        cycle.themes.set(themes)
+    cycle_relations_changed(cycle)
+    return cycle
+
+
+def cycle_relations_changed(cycle: Cycle) -> None:
+    """After a cycle changed (also from the admin, which saves its themes after it):
+    touch its events' `modified` (their calendar entries describe the cycle) and
+    re-index them. Runs in the caller's transaction."""
+    Event.objects.filter(cycle=cycle).update(modified=timezone.now())
+    search.reindex_dependents("events.Cycle", [cycle.pk])
+
+
+@transaction.atomic
+def cycle_delete(cycle: Cycle) -> None:
+    """Delete a cycle without events (its events protect it: the back office lists
+    them instead); nothing indexed quotes it then."""
+    cycle.delete()
 
 
 # --- Founding data ------------------------------------------------------------------

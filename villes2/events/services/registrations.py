@@ -209,6 +209,13 @@ def registration_correct(
     registration.organisation = organisation.strip()
     registration.full_clean()
     registration.save(update_fields=["name", "organisation"])
+    # Who changed how a certificate names someone (no name in the log line).
+    logger.info(
+        "registration corrected registration=%s event=%s user=%s",
+        registration.pk,
+        registration.event_id,
+        getattr(user, "pk", None),
+    )
     return registration
 
 
@@ -319,7 +326,7 @@ def registrations_retention_purge(
             f"{row['count']} inscription(s)"
         )
     if not dry_run and report.count:
-        registrations_anonymise(registrations=candidates)
+        registrations_anonymise(registrations=candidates, today=today)
     return report
 
 
@@ -329,8 +336,21 @@ def registrations_retention_task(dry_run: bool) -> tuple[int, list[str]]:
     return report.count, report.lines
 
 
-def registrations_anonymise(*, registrations) -> int:
-    """Empty the personal fields (retention, or an erasure request); keep the rest."""
+@transaction.atomic
+def registrations_anonymise(*, registrations, today: datetime.date | None = None) -> int:
+    """Empty the personal fields (retention, an erasure, staff); keep status and
+    attendance for the counts. A registration still holding or awaiting a place at an
+    event not over is cancelled first, under the event's lock, so that its place goes to
+    the waiting list instead of being held by nobody."""
+    ahead = (
+        registrations.filter(
+            anonymised_at__isnull=True, event__end_date__gte=today or timezone.localdate()
+        )
+        .live()
+        .order_by("pk")
+    )
+    for registration in ahead:
+        registration_cancel(registration=registration, base_url=settings.SITE_URL, notify=False)
     return registrations.filter(anonymised_at__isnull=True).update(
         name="",
         organisation="",

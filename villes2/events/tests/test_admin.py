@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -260,6 +261,63 @@ def test_a_month_precision_date_keeps_the_whole_month(officer_client):
         datetime.date(2030, 2, 1),
         datetime.date(2030, 2, 28),
     )
+
+
+@pytest.mark.parametrize(
+    ("precision", "start", "end", "expected"),
+    [
+        ("mois", "2030-02-12", "2030-02-12", ("2030-02-01", "2030-02-28")),
+        ("mois", "2030-01-20", "2030-03-02", ("2030-01-01", "2030-03-31")),
+        ("annee", "2030-06-15", "2030-06-15", ("2030-01-01", "2030-12-31")),
+        ("jour", "2030-06-15", "2030-06-16", ("2030-06-15", "2030-06-16")),
+    ],
+)
+def test_every_caller_of_event_save_gets_the_whole_month_or_year(
+    reference_data, precision, start, end, expected
+):
+    saved = event(
+        date_precision=precision,
+        start_date=datetime.date.fromisoformat(start),
+        end_date=datetime.date.fromisoformat(end),
+    )
+    saved.refresh_from_db()
+    assert (saved.start_date.isoformat(), saved.end_date.isoformat()) == expected
+
+
+def test_event_save_refuses_an_end_before_the_start_in_french(reference_data):
+    with pytest.raises(ValidationError) as refused:
+        event(slug="a-l-envers", start_date=DAY, end_date=DAY - datetime.timedelta(days=1))
+    assert refused.value.message_dict == {"end_date": ["La fin ne peut pas précéder le début."]}
+    # Known to the month, any days of it will do: the whole month is kept.
+    saved = event(
+        slug="fevrier",
+        date_precision="mois",
+        start_date=datetime.date(2030, 2, 20),
+        end_date=datetime.date(2030, 2, 3),
+    )
+    assert (saved.start_date, saved.end_date) == (
+        datetime.date(2030, 2, 1),
+        datetime.date(2030, 2, 28),
+    )
+    with pytest.raises(ValidationError) as refused:
+        event(slug="horaires", start_time=datetime.time(14), end_time=datetime.time(9))
+    assert refused.value.message_dict == {
+        "end_time": ["Sur une seule journée, l'heure de fin vient après l'heure de début."]
+    }
+    assert not Event.objects.filter(slug__in=["a-l-envers", "horaires"]).exists()
+
+
+def test_the_constraint_says_it_in_french(reference_data):
+    refused = Event(
+        title="Incohérent",
+        slug="incoherent",
+        strand="volet-humain",
+        start_date=DAY,
+        end_date=DAY - datetime.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as raised:
+        refused.validate_constraints()
+    assert raised.value.messages == ["La fin ne peut pas précéder le début."]
 
 
 def test_a_place_must_be_a_commune(officer_client):

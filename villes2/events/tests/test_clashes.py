@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from lxml import html
 
 from villes2.accounts import roles
 from villes2.actors.models import Organisation
@@ -483,6 +484,20 @@ def test_partners_see_unpublished_events_without_a_back_office_link(partner_clie
     page = partner_client.get(URL, {"passes": "on"}).content.decode()
     assert '<span lang="fr">Journée des bailleurs</span>' in page
     assert reverse("admin:events_event_change", args=[october_clash.pk]) not in page
+
+
+def test_each_clash_row_is_headed_by_its_event(partner_client, october_clash):
+    tree = html.fromstring(partner_client.get(URL, {"passes": "on"}).content.decode())
+    (table,) = tree.xpath('//table[@aria-labelledby="conflits"]')
+    columns = [(th.text_content(), th.get("scope")) for th in table.xpath("./thead/tr/th")]
+    assert columns == [("Événement", "col"), ("En conflit avec", "col"), ("Motifs", "col")]
+    (row,) = table.xpath("./tbody/tr")
+    assert [(cell.tag, cell.get("scope")) for cell in row] == [
+        ("th", "row"),
+        ("td", None),
+        ("td", None),
+    ]
+    assert " ".join(row[0].text_content().split()).startswith("Formation-action")
 
 
 def test_the_region_filter_and_the_window(partner_client, places):

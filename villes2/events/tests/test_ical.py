@@ -474,6 +474,9 @@ def test_a_feed_is_written_once_per_state_and_answers_304_to_its_etag(client, mo
     assert again.content == first.content and again["ETag"] == etag
     assert len(written) == 1
     assert client.get(FEED, headers={"if-none-match": etag}).status_code == 304
+    # A query string is not another feed (it would let anyone fill the cache).
+    assert client.get(FEED, {"x": "1"})["ETag"] == etag
+    assert len(written) == 1
     # Another address, another language: another feed.
     assert client.get("/en" + FEED)["ETag"] != etag
     assert len(written) == 2

@@ -7,12 +7,12 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from lxml import html
 
 from villes2.accounts.roles import PARTNER
 from villes2.core.testing import staff_user
-from villes2.events.models import Event
+from villes2.events.models import Cycle, Event
 from villes2.events.selectors import agenda
 from villes2.territories.models import Territory
 
@@ -162,6 +162,21 @@ def test_the_list_links_the_programmes_of_each_year(client, reference_data):
     tree = _page(client.get("/agenda/"))
     nav = tree.xpath('//nav[@class="agenda-views"]//a/@href')
     assert nav == ["/agenda/mois/2026/5/", "/agenda/programme/2008/", "/agenda/programme/2007/"]
+
+
+def test_the_coordination_page_is_linked_for_those_who_may_open_it(client, reference_data):
+    def links() -> list[tuple[str, str]]:
+        nav = _page(client.get("/agenda/")).xpath('//nav[@class="agenda-views"]//a')
+        return [(_text(a), a.get("href")) for a in nav if "coordination" in a.get("href")]
+
+    assert links() == []
+    client.force_login(get_user_model().objects.create_user("lambda", password="x"))
+    assert links() == []
+    partner = get_user_model().objects.create_user("membre-reseau", password="x")
+    partner.groups.add(Group.objects.get(name=PARTNER))
+    client.force_login(partner)
+    assert links() == [("Coordination des programmes des réseaux", "/agenda/coordination/")]
+    assert client.get("/agenda/coordination/").status_code == 200
 
 
 def test_english_version(client, reference_data):
@@ -316,6 +331,38 @@ def test_programme_2007_as_the_note_prints_it(client, reference_data):
     ]
 
 
+def test_programme_cells_name_their_strand_cycle_and_column_headers(client, reference_data):
+    """The cycle heads its sessions (a heading cell, not a data cell), and only them: an
+    event after the cycle in the same strand is not one of its sessions."""
+    table = _page(client.get("/agenda/programme/2007/")).xpath('//table[@class="programme-table"]')[
+        0
+    ]
+    (cycle,) = table.xpath('.//tr[@class="cycle-row"]/*')
+    assert (cycle.tag, cycle.get("scope"), cycle.get("colspan")) == ("th", "rowgroup", "4")
+    labels = {cell.get("id"): _text(cell) for cell in table.xpath(".//th[@id]")}
+
+    def headers(cell) -> list[str]:
+        return [labels[ref] for ref in cell.get("headers").split()]  # every id exists
+
+    cycle_title = "Cycle sur l'égalité des chances dans l'accès aux droits"
+    assert headers(cycle) == ["Volet humain"]
+    dates = {
+        _text(cell): headers(cell) for cell in table.xpath('.//td[contains(@class, "agenda-date")]')
+    }
+    session = "Cycle sur l'égalité des chances dans l'accès aux droits, séance : Formation-action"
+    (training,) = [h for date, h in dates.items() if date == "18 et 19 octobre 2007"]
+    assert training[:3] == ["Date", "Volet humain", cycle_title]
+    assert training[3].startswith(session)
+    by_strand = {}
+    for row in table.xpath("./tbody/tr[th[@scope='row']]"):
+        strand, *rest = headers(row.xpath("./th")[0])[1:]
+        by_strand.setdefault(strand, []).append(bool(rest))
+    # In the human strand, the three sessions and the events around them.
+    assert by_strand["Volet humain"].count(True) == 3
+    assert False in by_strand["Volet humain"][by_strand["Volet humain"].index(True) :]
+    assert True not in by_strand["Volet urbain"] + by_strand["Transversal"]
+
+
 def test_programme_2008_has_the_cycle_sessions_and_the_lines_of_action(client, reference_data):
     tree = _page(client.get("/agenda/programme/2008/"))
     rows = _programme_rows(tree)
@@ -373,10 +420,8 @@ def test_event_page_shows_everything_and_its_json_ld(client, reference_data):
     )
     assert data["eventStatus"] == "https://schema.org/EventScheduled"
     assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
-    assert [place["address"]["addressLocality"] for place in data["location"]] == [
-        "Tours",
-        "Orléans",
-    ]
+    # "Tours ou Orléans (lieu à confirmer)": no location while the place is not confirmed.
+    assert "location" not in data
     assert [o["alternateName"] for o in data["organizer"] if "alternateName" in o] == [
         "ACSE",
         "SGAR",
@@ -388,6 +433,34 @@ def test_event_page_shows_everything_and_its_json_ld(client, reference_data):
     assert data["superEvent"]["url"] == (
         "http://testserver/agenda/cycles/egalite-des-chances-acces-aux-droits/"
     )
+
+
+def test_json_ld_gives_the_place_once_confirmed_and_else_only_the_online_one(
+    client, reference_data
+):
+    confirmed = _event_in_tours()
+    assert _json_ld(client.get(confirmed.get_absolute_url()))["location"] == {
+        "@type": "Place",
+        "name": "Salle des fêtes",
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": "Tours",
+            "addressCountry": "FR",
+            "streetAddress": "1 rue Fictive\n37000 Tours",
+        },
+    }
+    orleans = Territory.objects.get(kind="commune", code="45234")
+    hybrid = _event_in_tours(
+        place_confirmed=False,
+        places=[Territory.objects.get(kind="commune", code="37261"), orleans],
+        online_url="https://visio.example.org/salle",
+    )
+    data = _json_ld(client.get(hybrid.get_absolute_url()))
+    assert data["location"] == {
+        "@type": "VirtualLocation",
+        "url": "https://visio.example.org/salle",
+    }
+    assert data["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
 
 
 def test_month_precision_and_unconfirmed_speaker(client, reference_data):
@@ -585,6 +658,31 @@ def test_cycle_page_hides_unpublished_sessions(client, reference_data):
     assert _text(_section(tree, "seances").xpath(".//h2")[0]) == "3 séances"
 
 
+def test_a_cycle_without_a_public_session_is_404_except_for_those_who_may_view_events(
+    client, reference_data
+):
+    empty = Cycle.objects.create(title="Cycle sans séance", slug="cycle-sans-seance")
+    planned = Cycle.objects.create(title="Cycle en préparation", slug="cycle-en-preparation")
+    factories.event(title="Séance en préparation", cycle=planned, published=False)
+    for cycle in (empty, planned):
+        assert client.get(cycle.get_absolute_url()).status_code == 404
+    client.force_login(get_user_model().objects.create_user("lambda", password="x"))
+    assert client.get(planned.get_absolute_url()).status_code == 404
+    client.force_login(staff_user("partenaire", role=PARTNER))
+    tree = _page(client.get(planned.get_absolute_url()))
+    assert _text(tree.xpath('//p[@class="notice"]')[0]) == (
+        "Non publié : ce cycle n'est pas à l'agenda public tant qu'aucune de ses séances "
+        "n'est publiée ; seuls l'équipe et les réseaux partenaires le voient."
+    )
+    assert _text(_section(tree, "seances")) == (
+        "0 séance Aucune séance de ce cycle n'est encore à l'agenda public."
+    )
+    assert tree.xpath('//section[@aria-labelledby="abonnement"]') == []  # no feed to offer
+    # The published cycle has no such notice.
+    public = _page(client.get("/agenda/cycles/egalite-des-chances-acces-aux-droits/"))
+    assert public.xpath('//p[@class="notice"]') == []
+
+
 # --- Sitemap ----------------------------------------------------------------------
 
 
@@ -595,3 +693,13 @@ def test_sitemap_lists_published_events_and_cycles(client, reference_data):
     assert "http://testserver/agenda/cycles/egalite-des-chances-acces-aux-droits/" in content
     assert "http://testserver/agenda/" in content
     assert draft.get_absolute_url() not in content
+
+
+def test_sitemap_leaves_out_cycles_without_a_public_session(client, reference_data):
+    planned = Cycle.objects.create(title="Cycle en préparation", slug="cycle-en-preparation")
+    factories.event(title="Séance en préparation", cycle=planned, published=False)
+    Cycle.objects.create(title="Cycle sans séance", slug="cycle-sans-seance")
+    content = client.get("/sitemap.xml").content.decode()
+    assert "/agenda/cycles/egalite-des-chances-acces-aux-droits/" in content
+    assert "/agenda/cycles/cycle-en-preparation/" not in content
+    assert "/agenda/cycles/cycle-sans-seance/" not in content

@@ -448,15 +448,21 @@ def test_a_tampered_link_is_404(client):
     assert client.get(reverse("events:registration", args=[tampered])).status_code == 404
 
 
-def test_links_of_anonymised_registrations_or_hidden_events_are_404(client):
+def test_links_of_anonymised_registrations_are_404(client):
     registration = _register(_event())
     url = reverse("events:registration", args=[registration_token(registration)])
     assert client.get(url).status_code == 200
     services.registrations_anonymise(registrations=Registration.objects.all())
     assert client.get(url).status_code == 404
-    hidden = _register(_event(published=False, title="Cachée"), "h@example.org")
-    hidden_url = reverse("events:registration", args=[registration_token(hidden)])
-    assert client.get(hidden_url).status_code == 404
+
+
+def test_links_stay_valid_when_the_event_is_unpublished(client):
+    registration = _register(_event())
+    registration.event.published = False
+    registration.event.save()
+    url = reverse("events:registration", args=[registration_token(registration)])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("events:detail", args=[registration.event.slug])).status_code == 404
 
 
 # --- Cancellation and the waiting list --------------------------------------------------

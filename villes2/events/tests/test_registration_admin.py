@@ -229,7 +229,10 @@ def test_anonymise_action(client, officer, registrations):
     target = Registration.objects.get(pk=registrations[0].pk)
     assert (target.name, target.email, target.organisation) == ("", "", "")
     assert target.anonymised_at is not None
-    assert target.status == RegistrationStatus.CONFIRMED
+    # The event is to come: the place is freed and goes to the first waiting.
+    assert target.status == RegistrationStatus.CANCELLED
+    promoted = Registration.objects.get(pk=registrations[3].pk)
+    assert promoted.status == RegistrationStatus.CONFIRMED
 
 
 # --- Export ----------------------------------------------------------------------------

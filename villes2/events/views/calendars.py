@@ -40,7 +40,14 @@ FEED_MAX_AGE = 15 * 60
 
 def _feed_version(request: HttpRequest) -> str:
     state = "|".join(
-        (index_state(), ical.today().isoformat(), request.build_absolute_uri(), get_language())
+        # The address without its query string: `?x=1`, `?x=2`… must not each write
+        # and cache the feed again.
+        (
+            index_state(),
+            ical.today().isoformat(),
+            request.build_absolute_uri(request.path),
+            get_language(),
+        )
     )
     return hashlib.sha256(state.encode()).hexdigest()[:40]
 
@@ -85,7 +92,7 @@ def all_events(request: HttpRequest) -> HttpResponse:
 @require_safe
 def cycle_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """Every session of the cycle, past ones included: a cycle is a finite series."""
-    cycle = get_object_or_404(Cycle, slug=slug)
+    cycle = get_object_or_404(Cycle.objects.public(), slug=slug)
     return _feed_response(
         request,
         Event.objects.filter(cycle=cycle),

@@ -96,7 +96,7 @@ def event_detail(request, slug):
 
 @require_safe
 def cycle_detail(request, slug):
-    found = selectors.cycle_for_page(slug)
+    found = selectors.cycle_for_page(slug, request.user)
     if found is None:
         raise Http404
     cycle, sessions = found

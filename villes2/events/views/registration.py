@@ -75,7 +75,7 @@ def register(request, slug):
     }
     if state is None or not state.open:
         return render(request, "events/registration_closed.html", context)
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if form.is_robot():
@@ -113,8 +113,10 @@ def register(request, slug):
 
 
 def _registration_or_404(token: str):
+    """The registration of a signed link. The event may have been unpublished since: its
+    registrants keep their link (to cancel, to get their certificate)."""
     registration = registration_from_token(token)
-    if registration is None or not registration.event.published:
+    if registration is None:
         raise Http404
     return registration
 
