@@ -78,6 +78,21 @@ def main() -> None:
         get_user_model().objects.create_superuser("bench", "bench@exemple.invalid", "x")
     )
     today = datetime.date.today()
+
+    def registration_event(title: str, slug: str):
+        """A synthetic event in two months, open to registration, with 100 places."""
+        return Event.objects.create(
+            title=title,
+            slug=slug,
+            strand="transversal",
+            start_date=today + datetime.timedelta(days=60),
+            end_date=today + datetime.timedelta(days=60),
+            published=True,
+            registration_open=True,
+            capacity=100,
+            source="Données synthétiques (benchmark)",
+        )
+
     generated = 0
     for scale in scales:
         target = REALISTIC * scale
@@ -160,16 +175,8 @@ def main() -> None:
             print(f"| {name} | {considered:,} | {len(found):,} | {p50:.1f} | {p95:.1f} |")
 
         print(f"\n### {label}: registrations\n")
-        sequential = Event.objects.create(
-            title="Synthétique : inscriptions séquentielles",
-            slug=f"syn-seq-{scale}",
-            strand="transversal",
-            start_date=today + datetime.timedelta(days=60),
-            end_date=today + datetime.timedelta(days=60),
-            published=True,
-            registration_open=True,
-            capacity=100,
-            source="Données synthétiques (benchmark)",
+        sequential = registration_event(
+            "Synthétique : inscriptions séquentielles", f"syn-seq-{scale}"
         )
         times = []
         for i in range(200):
@@ -190,16 +197,8 @@ def main() -> None:
             f"- 200 sequential registrations, capacity 100: p50 {p50:.1f} ms, p95 {p95:.1f} ms; "
             f"{counts.confirmed().count()} confirmed, {counts.waitlisted().count()} waiting."
         )
-        concurrent = Event.objects.create(
-            title="Synthétique : inscriptions simultanées",
-            slug=f"syn-par-{scale}",
-            strand="transversal",
-            start_date=today + datetime.timedelta(days=60),
-            end_date=today + datetime.timedelta(days=60),
-            published=True,
-            registration_open=True,
-            capacity=100,
-            source="Données synthétiques (benchmark)",
+        concurrent = registration_event(
+            "Synthétique : inscriptions simultanées", f"syn-par-{scale}"
         )
         errors: list[str] = []
 
