@@ -136,6 +136,15 @@ def live_site(live_site_var_dir: Path) -> Iterator[str]:
     _manage(
         env, "shell", "--no-imports", "-c", f"import runpy; runpy.run_path({str(agenda_data)!r})"
     )
+    # Invented experience records (ids 1 to 3), for the experience pages (data/README.md).
+    practices_data = Path(__file__).parent / "data" / "practices_test_data.py"
+    _manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        f"import runpy; runpy.run_path({str(practices_data)!r})",
+    )
     _manage(env, "collectstatic", "--noinput")
 
     port = _free_port()

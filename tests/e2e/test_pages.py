@@ -103,6 +103,15 @@ PAGES = [
     ),
     PublicPage("agenda-event-unknown", "/agenda/evenements/inconnu/", status=404),
     PublicPage("agenda-registration-forged", "/agenda/inscription/forged/", status=404),
+    # Experience records (tests/e2e/data/practices_test_data.py, invented): the list, a
+    # filtered list, a full record, a draft (never public).
+    PublicPage("experiences", "/experiences/"),
+    PublicPage(
+        "experiences-filtered",
+        "/experiences/?public=habitants&theme=prevention-citoyennete-mediation&periode=2000-2009",
+    ),
+    PublicPage("experience", "/experiences/1/"),
+    PublicPage("experience-draft", "/experiences/3/", status=404),
 ]
 
 PAGES_BY_SLUG = {public_page.slug: public_page for public_page in PAGES}

@@ -4,6 +4,7 @@ routes them. French only (outside i18n_patterns): item links point at the French
 from django.urls import path
 
 from villes2.documents.feeds import NewDocumentsAtom, NewDocumentsRss
+from villes2.practices.feeds import NewPracticesAtom, NewPracticesRss
 
 app_name = "feeds"
 urlpatterns = [
@@ -11,4 +12,6 @@ urlpatterns = [
     path("documents.atom", NewDocumentsAtom(), name="documents_atom"),
     path("documents/<slug:theme>.rss", NewDocumentsRss(), name="documents_theme_rss"),
     path("documents/<slug:theme>.atom", NewDocumentsAtom(), name="documents_theme_atom"),
+    path("experiences.rss", NewPracticesRss(), name="practices_rss"),
+    path("experiences.atom", NewPracticesAtom(), name="practices_atom"),
 ]

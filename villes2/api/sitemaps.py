@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from villes2.actors.models import Organisation
 from villes2.documents.models import Document
 from villes2.events.sitemaps import CycleSitemap, EventSitemap
+from villes2.practices.sitemaps import PracticeSitemap
 from villes2.taxonomy.models import Concept
 from villes2.territories.models import Territory, TerritoryKind
 
@@ -36,6 +37,7 @@ class StaticPagesSitemap(FrenchSitemap):
             "about:partners",
             "documents:list",
             "events:list",
+            "practices:list",
             "territories:index",
             "actors:index",
             "taxonomy:index",
@@ -110,6 +112,7 @@ SITEMAPS = {
     "thesaurus": ConceptSitemap,
     "events": EventSitemap,
     "cycles": CycleSitemap,
+    "experiences": PracticeSitemap,
 }
 
 

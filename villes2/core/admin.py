@@ -3,7 +3,7 @@ from types import ModuleType
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +88,51 @@ class SaveThroughServiceAdmin(admin.ModelAdmin):
         delete = self._service(self.delete_service)
         for obj in queryset:
             delete(obj)
+
+
+class AttachmentInlineSaveMixin:
+    """The attachment inline of a record (catalogue, experience records) saved through
+    the app's services: new files are checked and stored by `attachment_add_service(
+    record, upload, title=, user=)`, removed ones deleted by `attachment_delete_service(
+    attachment)` (file removed after the commit), and only the label is edited in place.
+    A subclass gives `attachment_model` and the two names, looked up in `services`."""
+
+    attachment_model: type
+    attachment_add_service: str
+    attachment_delete_service: str
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not self.attachment_model:
+            return super().save_formset(request, form, formset, change)
+        record = form.instance
+        add = getattr(self.services, self.attachment_add_service)
+        delete = getattr(self.services, self.attachment_delete_service)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.initial_forms:
+            attachment = inline_form.instance
+            if formset.can_delete and formset._should_delete_form(inline_form):
+                delete(attachment)
+                formset.deleted_objects.append(attachment)
+            elif inline_form.has_changed():
+                attachment.title = inline_form.cleaned_data.get("title", "")
+                attachment.save(update_fields=["title"])
+                formset.changed_objects.append((attachment, inline_form.changed_data))
+        for inline_form in formset.extra_forms:
+            upload = inline_form.cleaned_data.get("file") if inline_form.has_changed() else None
+            if upload is None or formset._should_delete_form(inline_form):
+                continue
+            try:
+                attachment = add(
+                    record,
+                    upload,
+                    title=inline_form.cleaned_data.get("title", ""),
+                    user=request.user,
+                )
+            except ValidationError as error:  # the same file twice in one submission
+                messages.warning(request, " ".join(error.messages))
+                continue
+            formset.new_objects.append(attachment)
+        return None
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):

@@ -13,6 +13,8 @@
 - `retention_tasks`: purges of personal data past their retention period, run by
   `purge_personal_data` after the directory's own (events' registrations…), so that
   the directory need not import the apps that hold such data.
+- `attachment_stores`: the models whose rows own uploaded files, and the folder of
+  MEDIA_ROOT holding them, checked by `manage.py check_attachment_files`.
 """
 
 from collections.abc import Callable, Iterable
@@ -75,6 +77,14 @@ class RetentionTask:
     run: Callable[[bool], tuple[int, list[str]]]
 
 
+@dataclass(frozen=True)
+class AttachmentStore:
+    key: str
+    label: str
+    model: Any  # a model with a `file` field
+    directory: str
+
+
 @dataclass
 class Registry:
     navigation: list[NavItem] = field(default_factory=list)
@@ -82,6 +92,7 @@ class Registry:
     reference_loaders: list[ReferenceLoader] = field(default_factory=list)
     erasure_hooks: list[tuple[str, ErasureHook]] = field(default_factory=list)
     retention_tasks: list[RetentionTask] = field(default_factory=list)
+    attachment_stores: list[AttachmentStore] = field(default_factory=list)
 
     def add_section(self, item: NavItem) -> None:
         if all(existing.key != item.key for existing in self.navigation):
@@ -103,6 +114,10 @@ class Registry:
     def add_retention_task(self, task: RetentionTask) -> None:
         if all(existing.key != task.key for existing in self.retention_tasks):
             self.retention_tasks.append(task)
+
+    def add_attachment_store(self, store: AttachmentStore) -> None:
+        if all(existing.key != store.key for existing in self.attachment_stores):
+            self.attachment_stores.append(store)
 
     def linked_sections(self, territory: Any) -> Iterable[LinkedSection]:
         for _key, provider in self.territory_links:

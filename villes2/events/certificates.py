@@ -1,10 +1,7 @@
-"""The attendance certificate of a registrant, as a PDF made with fpdf2 (pure Python,
-installs with pip alone) and the vendored DejaVu fonts, so that accents and "œ" print
-without any system font (fonts/README.md)."""
+"""The attendance certificate of a registrant, as a PDF made with fpdf2 and the vendored
+DejaVu fonts (`villes2.core.pdf`)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -12,13 +9,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from villes2.core.pdf import BRAND, FONT, INK, prepare
+
 from .display import date_time_label, place_details
 from .models import Registration
-
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVu"
-INK = (33, 37, 41)
-BRAND = (0, 84, 147)
 
 
 def certificate_file_name(registration: Registration) -> str:
@@ -43,14 +37,11 @@ def certificate_pdf(registration: Registration) -> bytes:
         }
         signature = _("For the Villes² resource centre")
 
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
-    pdf.set_title(f"{title} — {event.title}")
-    pdf.set_author("Villes²")
-    pdf.set_creator("Villes²")
-    pdf.set_subject(title)
-    pdf.set_lang("fr-FR")
+    pdf = prepare(
+        FPDF(orientation="portrait", unit="mm", format="A4"),
+        title=f"{title} — {event.title}",
+        subject=title,
+    )
     pdf.set_margins(25, 25, 25)
     pdf.set_auto_page_break(auto=True, margin=25)
     pdf.add_page()

@@ -70,7 +70,7 @@ class EventStatus(models.TextChoices):
 
 def validate_audiences(value) -> None:
     if not isinstance(value, list) or any(item not in Audience.values for item in value):
-        raise ValidationError(_("Choose the audiences from the list."), code="invalid")
+        raise ValidationError(_("Choose the audiences from the list."), code="unknown_audience")
 
 
 class CycleQuerySet(models.QuerySet):

@@ -20,6 +20,9 @@ FACET_PARAMETERS = {
     "annee": "year",
     "acces": "access",
     "descripteur": "descriptor",
+    "public": "public",
+    "dispositif": "scheme",
+    "periode": "period",
 }
 SORT_CHOICES = [("pertinence", _("relevance")), ("date", _("date, newest first"))]
 MAX_VALUES = 20

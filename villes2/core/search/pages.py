@@ -14,8 +14,11 @@ FACET_LABELS = {
     "territory": _("Territory"),
     "year": _("Year"),
     "access": _("Access"),
+    "public": _("Target public"),
+    "scheme": _("Scheme"),
+    "period": _("Period"),
 }
-FACET_ORDER = ("type", "theme", "territory", "year", "access")
+FACET_ORDER = ("type", "theme", "territory", "public", "scheme", "period", "year", "access")
 PARAMETER_OF = {facet: parameter for parameter, facet in FACET_PARAMETERS.items()}
 SHOWN_OPTIONS = 8
 
@@ -44,11 +47,18 @@ def is_htmx_partial(request) -> bool:
     )
 
 
-def search_context(request, *, kinds: tuple[str, ...] = ()) -> dict:
+def search_context(
+    request, *, kinds: tuple[str, ...] = (), facets: tuple[str, ...] | None = None
+) -> dict:
+    """`facets`: the facets a list offers (default: all); the others are neither
+    counted nor shown, though their URL parameters still filter."""
     staff = bool(request.user.is_authenticated and request.user.is_staff)
     form = SearchForm(request.GET, staff=staff, kinds=kinds)
     form.is_valid()
-    results: SearchResults = run_search(form.search_request())
+    search_request = form.search_request()
+    if facets is not None:
+        search_request.facets = tuple(f for f in search_request.facets if f in facets)
+    results: SearchResults = run_search(search_request)
     blocks = [
         FacetBlock(facet, PARAMETER_OF[facet], FACET_LABELS[facet], results.facets[facet])
         for facet in FACET_ORDER

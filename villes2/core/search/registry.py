@@ -25,9 +25,10 @@ WEIGHT_VALUES = {"title": 10.0, "descriptors": 5.0, "abstract": 2.0, "body": 1.0
 COLUMN_FACETS = ("type", "year", "access")
 # "descriptor" holds the thesaurus concepts of a record and all their broader concepts:
 # a filter only ("records indexed with this concept or a narrower one"), never counted.
-MULTI_FACETS = ("theme", "territory", "descriptor")
+# "public", "scheme" and "period" (decades) are those of experience records.
+MULTI_FACETS = ("theme", "territory", "descriptor", "public", "scheme", "period")
 FACETS = COLUMN_FACETS + MULTI_FACETS
-COUNTED_FACETS = ("type", "theme", "territory", "year", "access")
+COUNTED_FACETS = ("type", "theme", "territory", "year", "access", "public", "scheme", "period")
 
 FacetValue = str | int | None
 

@@ -31,7 +31,8 @@ def test_navigation_shows_only_installed_sections(client):
     assert 'href="/territoires/"' in content and 'href="/annuaire/"' in content
     assert 'href="/documents/"' in content
     assert 'href="/agenda/"' in content
-    assert 'href="/experiences/"' not in content  # the practices app is not installed yet
+    assert 'href="/experiences/"' in content
+    assert 'href="/formations/"' not in content  # the training app is not installed yet
 
 
 def test_english_is_served_under_en_without_a_language_cookie(client):

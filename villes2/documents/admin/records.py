@@ -5,7 +5,7 @@ transaction: the admin's), attachments are checked and added by `attachment_add`
 deletions go through `document_delete` and `attachment_delete`."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import path, reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from villes2.core.admin import (
+    AttachmentInlineSaveMixin,
     ConcurrentEditAdminMixin,
     SaveThroughServiceAdmin,
     VersionedAdminForm,
@@ -141,11 +142,19 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughServiceAdmin):
+class DocumentAdmin(
+    ConcurrentEditAdminMixin,
+    AttachmentInlineSaveMixin,
+    SimpleHistoryAdmin,
+    SaveThroughServiceAdmin,
+):
     form = DocumentForm
     # The creator and the first publication date set, the record indexed, its files
     # deleted after commit, as everywhere else.
     services = services
+    attachment_model = Attachment
+    attachment_add_service = "attachment_add"
+    attachment_delete_service = "attachment_delete"
     save_service = "document_save"
     relations_service = "document_relations_changed"
     delete_service = "document_delete"
@@ -180,37 +189,6 @@ class DocumentAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin, SaveThroughSer
     show_full_result_count = False
     # An address typed without scheme is taken as https (Django 6's default, set now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Attachment:
-            return super().save_formset(request, form, formset, change)
-        document = form.instance
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for inline_form in formset.initial_forms:
-            attachment = inline_form.instance
-            if formset.can_delete and formset._should_delete_form(inline_form):
-                services.attachment_delete(attachment)
-                formset.deleted_objects.append(attachment)
-            elif inline_form.has_changed():
-                attachment.title = inline_form.cleaned_data.get("title", "")
-                attachment.save(update_fields=["title"])
-                formset.changed_objects.append((attachment, inline_form.changed_data))
-        for inline_form in formset.extra_forms:
-            upload = inline_form.cleaned_data.get("file") if inline_form.has_changed() else None
-            if upload is None or formset._should_delete_form(inline_form):
-                continue
-            try:
-                attachment = services.attachment_add(
-                    document,
-                    upload,
-                    title=inline_form.cleaned_data.get("title", ""),
-                    user=request.user,
-                )
-            except ValidationError as error:  # the same file twice in one submission
-                messages.warning(request, " ".join(error.messages))
-                continue
-            formset.new_objects.append(attachment)
-        return None
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -259,5 +259,5 @@ def test_check_attachment_files_reports_and_cleans(media, settings):
         call_command("check_attachment_files", "--delete-unreferenced", stdout=out)
     text = out.getvalue()
     assert f"Fichier manquant pour la pièce jointe n° {lost.pk}" in text
-    assert "Fichier sans pièce jointe : documents/ab/stray.pdf" in text
+    assert "Fichier sans pièce jointe (Documents) : documents/ab/stray.pdf" in text
     assert not stray.exists() and (media / kept.file.name).exists()

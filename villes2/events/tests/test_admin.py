@@ -451,3 +451,10 @@ def test_changelist_query_count_does_not_grow_with_rows(officer_client):
     for number in range(15):
         event(slug=f"rangee-{number}", start_date=DAY + datetime.timedelta(days=number))
     assert count() == few
+
+
+def test_an_unknown_audience_gets_its_own_french_message(reference_data):
+    # Not JSONField's "must be valid JSON": the validator's code must not be "invalid".
+    with pytest.raises(ValidationError) as error:
+        Event._meta.get_field("audiences").clean(["elus", "martiens"], Event())
+    assert error.value.messages == ["Choisissez les publics dans la liste."]

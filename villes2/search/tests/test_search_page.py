@@ -35,6 +35,7 @@ def test_tabs_with_counts(client, records):
     assert response.context["all_count"] == 3
     assert [(k.search_type.key, k.count) for k in response.context["results"].kinds] == [
         ("documents", 3),
+        ("practices", 0),
         ("events", 0),
     ]
     assert "?q=quartiers&amp;quoi=documents" in content
