@@ -24,6 +24,7 @@ from villes2.actors.models import (
 from villes2.core.testing import staff_user
 from villes2.documents.models import Document, DocumentAuthor
 from villes2.events.models import Event, EventSpeaker
+from villes2.practices.models import Practice
 from villes2.territories.tests.factories import TerritoryFactory
 
 from .factories import (
@@ -196,6 +197,9 @@ def test_every_relation_found_by_introspection_is_moved(director):
                 end_date=datetime.date(2030, 1, 1),
             ),
             person=other,
+        ),
+        Practice: lambda: Practice.objects.create(
+            title="Médiation", summary="s", start_year=2007, lead_contact=other
         ),
     }
     relations = [

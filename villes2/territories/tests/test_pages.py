@@ -150,9 +150,10 @@ def test_geojson_layers(client, territories):
         ("/territoires/", 8),
         # Territory pages: one query per "linked to this territory" section (documents…).
         # The events' section: one query (+1 for its total only when it shows 5 events).
-        ("/territoires/departement/37/", 14),
-        ("/territoires/commune/37261/", 14),
-        ("/territoires/zus/ZUS-28-05/", 10),
+        # The experience records' section: one query (+1 likewise).
+        ("/territoires/departement/37/", 15),
+        ("/territoires/commune/37261/", 15),
+        ("/territoires/zus/ZUS-28-05/", 11),
         ("/territoires/recherche/?q=saint", 2),
         ("/territoires/recherche/?q=saint&kind=commune&within=departement+37&page=2", 3),
         ("/territoires/recherche/", 0),
@@ -165,7 +166,7 @@ def test_geojson_layers(client, territories):
         ("/mentions-legales/", 0),
         ("/accessibilite/", 0),
         ("/donnees-personnelles/", 0),
-        ("/en/territoires/commune/37261/", 14),
+        ("/en/territoires/commune/37261/", 15),
     ],
 )
 def test_query_budget(client, territories, django_assert_num_queries, url, budget):
