@@ -151,7 +151,7 @@ def _actor_line(actor) -> str:
 def fiche_file_name(practice: Practice) -> str:
     # "œ" kept as "oe", accents dropped: an ASCII name every browser saves as is.
     slug = slugify(normalize_for_search(practice.title))[:60].strip("-")
-    return f"experience-{practice.pk}-{slug}.pdf"
+    return f"experience-{practice.pk}-{slug}.pdf" if slug else f"experience-{practice.pk}.pdf"
 
 
 def fiche_pdf(practice: Practice, *, lead_contact: LeadContact | None, url: str) -> bytes:
@@ -340,8 +340,9 @@ def fiche_pdf(practice: Practice, *, lead_contact: LeadContact | None, url: str)
 def _record_footer(practice: Practice) -> list[str]:
     lines = []
     if practice.last_reviewed_at:
+        # The reviewer's name, never their login (a public page: no account names).
         reviewer = practice.last_reviewed_by
-        name = (reviewer.get_full_name() or reviewer.get_username()) if reviewer else ""
+        name = reviewer.get_full_name() if reviewer else ""
         if name:
             lines.append(
                 _("Reviewed by %(name)s on %(date)s.")

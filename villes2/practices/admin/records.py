@@ -6,6 +6,8 @@ transaction: the admin's), attachments are checked and added by
 through `practice_delete`. The status moves only through the workflow buttons
 (`workflow`)."""
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -28,12 +30,14 @@ from villes2.core.admin import (
 from .. import selectors, services
 from ..models import (
     CRITERIA,
+    TRANSFERABILITY_FIELDS,
     Practice,
     PracticeActor,
     PracticeAttachment,
     PracticeFunding,
     TargetPublic,
 )
+from ..services.records import transferred_to_itself
 from . import workflow
 
 
@@ -64,7 +68,24 @@ class PracticeForm(VersionedAdminForm):
                     gettext("The end year cannot be before the start year."), code="end_before"
                 ),
             )
+        if self.instance.pk and self.instance in cleaned.get("transferred_to", ()):
+            self.add_error("transferred_to", transferred_to_itself())
+        if self.instance.pk and self.instance.is_public:
+            # `practice_save` refuses it too; here the errors go on the fields.
+            edited = copy.copy(self.instance)
+            for name in self._block_fields():
+                setattr(edited, name, cleaned.get(name, getattr(edited, name)) or "")
+            for name, error in services.published_block_errors(edited).items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, error)
         return cleaned
+
+    @staticmethod
+    def _block_fields() -> tuple[str, ...]:
+        criteria = (
+            f"{key}_{part}" for key, _label in CRITERIA for part in ("rating", "justification")
+        )
+        return (*TRANSFERABILITY_FIELDS, *criteria)
 
 
 class PracticeActorInline(admin.TabularInline):

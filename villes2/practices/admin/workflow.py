@@ -41,6 +41,8 @@ UNPUBLISH_LABEL = _("Unpublish and review again")
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=S.choices)
+    # The status shown when the page was opened: a step is refused if it moved since.
+    from_status = forms.ChoiceField(choices=S.choices, required=False)
     comment = forms.CharField(required=False, max_length=COMMENT_MAX)
 
 
@@ -124,6 +126,7 @@ def transition_view(request, object_id, *, model_admin):
             to_status=form.cleaned_data["to_status"],
             user=request.user,
             comment=form.cleaned_data["comment"],
+            expected_status=form.cleaned_data["from_status"] or None,
         )
     except ValidationError as error:
         _refused(request, error)

@@ -26,6 +26,7 @@ from .workflow import (
     practice_submit,
     practice_transition,
     publication_missing,
+    published_block_errors,
 )
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "practice_submit",
     "practice_transition",
     "publication_missing",
+    "published_block_errors",
 ]

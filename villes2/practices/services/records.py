@@ -11,12 +11,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villes2.core import search
 
-from ..models import Practice, PracticeActor, PracticeFunding, Tombstone
+from ..models import Practice, PracticeActor, PracticeFunding, PracticeStatus, Tombstone
+
+# The workflow's fields (`services.workflow` writes them), as a new record has them.
+NEW_RECORD_WORKFLOW = {
+    "status": PracticeStatus.DRAFT,
+    "first_published_at": None,
+    "last_reviewed_at": None,
+    "last_reviewed_by_id": None,
+}
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,44 @@ def practice_save(
 ) -> Practice:
     """Create or update a record with its relations, validated, and index it. Relations
     left as None are not touched. A new record starts as a draft, and its history with
-    this first step (by `user`)."""
-    from .workflow import transition_record
+    this first step (by `user`).
+
+    The workflow's fields are never written from `practice`: a new record is a draft,
+    and a stored one keeps the status, publication and review its row holds (read under
+    a lock), so neither a caller nor a form opened before a workflow step can publish or
+    revive a record. A published record keeps a complete transferability block."""
+    from .workflow import published_block_errors, transition_record
 
     created = practice.pk is None
+    if created:
+        for name, value in NEW_RECORD_WORKFLOW.items():
+            setattr(practice, name, value)
+    else:
+        stored = (
+            Practice.objects.select_for_update()
+            .filter(pk=practice.pk)
+            .values(*NEW_RECORD_WORKFLOW)
+            .get()
+        )
+        for name, value in stored.items():
+            setattr(practice, name, value)
     practice.full_clean()
+    if transferred_to is not None:
+        transferred_to = list(transferred_to)  # read twice
+        others = {getattr(other, "pk", other) for other in transferred_to}
+        if practice.pk is not None and practice.pk in others:
+            raise ValidationError({"transferred_to": transferred_to_itself()})
+    if actors is not None:
+        pairs = [(actor.organisation_id, actor.role) for actor in actors]
+        if len(set(pairs)) != len(pairs):
+            raise ValidationError(
+                _("The same organisation appears twice with the same role."),
+                code="duplicate_actor",
+            )
+    if practice.is_public:
+        errors = published_block_errors(practice)
+        if errors:
+            raise ValidationError(errors)
     practice.save()
     if created:
         transition_record(practice, from_status="", user=user)
@@ -99,6 +142,12 @@ def practice_save(
         PracticeFunding.objects.bulk_create(rows)
     practice_relations_changed(practice)
     return practice
+
+
+def transferred_to_itself() -> ValidationError:
+    return ValidationError(
+        _("A record cannot be transferred to itself."), code="transferred_to_itself"
+    )
 
 
 def practice_relations_changed(practice: Practice) -> None:

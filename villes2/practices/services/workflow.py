@@ -5,6 +5,7 @@ only a record whose transferability block is complete."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -39,22 +40,41 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 PUBLISHER_STEPS = frozenset({S.PUBLISHED, S.WITHDRAWN})
 PUBLISH_PERMISSION = "practices.publish_practice"
 CHANGE_PERMISSION = "practices.change_practice"
+# A proposal sent again within this time (same person, title and summary) is the same.
+DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
 
 
 def publication_missing(practice: Practice) -> list[str]:
     """What the transferability block still lacks, as labels for the staff: each of
     its four texts, and each criterion's rating and justification."""
-    missing = [
-        str(Practice._meta.get_field(name).verbose_name)
+    return list(publication_missing_fields(practice).values())
+
+
+def publication_missing_fields(practice: Practice) -> dict[str, str]:
+    """`publication_missing` by field name (for errors on the fields of a form)."""
+    missing = {
+        name: str(Practice._meta.get_field(name).verbose_name)
         for name in TRANSFERABILITY_FIELDS
         if not getattr(practice, name).strip()
-    ]
+    }
     for key, label in CRITERIA:
         if not getattr(practice, f"{key}_rating"):
-            missing.append(_("rating: %(criterion)s") % {"criterion": label})
+            missing[f"{key}_rating"] = _("rating: %(criterion)s") % {"criterion": label}
         if not getattr(practice, f"{key}_justification").strip():
-            missing.append(_("justification: %(criterion)s") % {"criterion": label})
+            missing[f"{key}_justification"] = _("justification: %(criterion)s") % {
+                "criterion": label
+            }
     return missing
+
+
+def published_block_errors(practice: Practice) -> dict[str, ValidationError]:
+    """Errors on the fields of the transferability block that a published record would
+    lose: a published record keeps a complete block (unpublish it first)."""
+    message = _("A published record needs this field: unpublish the record first to empty it.")
+    return {
+        name: ValidationError(message, code="published_block")
+        for name in publication_missing_fields(practice)
+    }
 
 
 def allowed_transitions(practice: Practice, user) -> list[str]:
@@ -94,12 +114,28 @@ def _user_name(user) -> str:
 
 @transaction.atomic
 def practice_transition(
-    practice: Practice, *, to_status: str, user, comment: str = ""
+    practice: Practice,
+    *,
+    to_status: str,
+    user,
+    comment: str = "",
+    expected_status: str | None = None,
 ) -> PracticeTransition:
     """Move the record one step, checked against the workflow, the user's permissions
     and, to publish, the completeness of the transferability block. The record is
-    re-read under a row lock, so two staff members cannot take the same step twice."""
+    re-read under a row lock, so two staff members cannot take the same step twice;
+    with `expected_status` (the status the user saw), a step chosen on a page opened
+    before someone else's step is refused rather than taken from another status."""
     locked = Practice.objects.select_for_update().get(pk=practice.pk)
+    if expected_status is not None and locked.status != expected_status:
+        raise ValidationError(
+            _(
+                "Someone else changed the status of this record meanwhile: it is now "
+                "« %(status)s ». Nothing was changed: check the record, then choose again."
+            )
+            % {"status": locked.get_status_display()},
+            code="stale_status",
+        )
     if to_status not in TRANSITIONS.get(locked.status, frozenset()):
         raise ValidationError(
             _("A record « %(from)s » cannot become « %(to)s ».")
@@ -185,7 +221,8 @@ def practice_submit(
     """A record proposed through the public form, by a signed-in partner or staff member
     (`user`) or by anyone leaving a contact (`practice.submitter_*`) and agreeing to
     `consent` (the wording of the form, kept with the date): saved as submitted, its
-    first step recorded, the submitter and the centre told by mail after commit."""
+    first step recorded, the submitter and the centre told by mail after commit. The
+    same proposal sent again within `DUPLICATE_WINDOW` returns the first record."""
     from .records import practice_relations_changed
 
     authenticated = user is not None and user.is_authenticated
@@ -205,6 +242,9 @@ def practice_submit(
     practice.submitter_consent, practice.submitter_consented_at = consent.strip(), timezone.now()
     practice.status = S.SUBMITTED
     practice.full_clean()
+    duplicate = _same_proposal(practice)
+    if duplicate is not None:
+        return duplicate
     practice.save()
     practice.territories.set(territories)
     practice.themes.set(themes)
@@ -213,6 +253,24 @@ def practice_submit(
     practice_relations_changed(practice)
     transaction.on_commit(lambda: submission_mail_send(practice.pk, base_url), robust=True)
     return practice
+
+
+def _same_proposal(practice: Practice) -> Practice | None:
+    """The same proposal made by the same person a few minutes ago (a form sent twice
+    by a double click or a reload), still waiting for review: it is kept, and nothing
+    is written or mailed again."""
+    since = timezone.now() - DUPLICATE_WINDOW
+    return (
+        Practice.objects.filter(
+            status=S.SUBMITTED,
+            created__gte=since,
+            submitter_email__iexact=practice.submitter_email.strip(),
+            title=practice.title,
+            summary=practice.summary,
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def submission_mail_send(practice_pk: int, base_url: str) -> None:

@@ -662,3 +662,73 @@ def test_the_change_page_queries_do_not_grow_with_the_history(director_client):
     assert PracticeTransition.objects.filter(practice=long).count() == 8
     assert PracticeTransition.objects.filter(practice=short).count() == 3
     assert count(long) == count(short)
+
+
+def test_a_published_record_cannot_lose_its_transferability_block(director_client):
+    practice = PracticeFactory(status=S.PUBLISHED, title="Ancien titre")
+    data = form_data(
+        practice, title="Nouveau titre", transfer_specific="", transfer_justification=" "
+    )
+    response = director_client.post(change_url(practice), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    message = "Une fiche publiée a besoin de ce champ : dépubliez-la d’abord pour le vider."
+    assert {name: list(errors[name]) for name in errors} == {
+        "transfer_specific": [message],
+        "transfer_justification": [message],
+    }
+    practice.refresh_from_db()
+    assert (practice.title, practice.version, practice.status) == ("Ancien titre", 1, S.PUBLISHED)
+    assert practice.transfer_specific == "Ce qui était propre au lieu (test)."
+
+
+def test_the_panel_sends_the_status_it_shows(director_client):
+    practice = PracticeFactory(status=S.IN_REVIEW)
+    hidden = re.findall(
+        r'<input type="hidden" name="from_status" value="([^"]*)">',
+        _text(director_client.get(change_url(practice))),
+    )
+    assert hidden == [S.IN_REVIEW]
+
+
+def test_a_button_of_a_page_opened_before_another_step_is_refused(director_client):
+    practice = PracticeFactory(status=S.PUBLISHED)
+    # The page was opened while the record was under review; a colleague published it.
+    response = director_client.post(
+        step_url(practice), {"to_status": S.WITHDRAWN, "from_status": S.IN_REVIEW}, follow=True
+    )
+    assert _messages(response) == [
+        "Quelqu’un d’autre a changé le statut de cette fiche entre-temps : elle est "
+        "maintenant « Publiée ». Rien n’a été modifié : vérifiez la fiche, puis choisissez "
+        "à nouveau."
+    ]
+    practice.refresh_from_db()
+    assert (practice.status, practice.transitions.count()) == (S.PUBLISHED, 3)
+    assert not Tombstone.objects.exists()
+
+
+def test_a_record_is_not_transferred_to_itself(director_client):
+    practice = PracticeFactory(title="Ancien titre")
+    data = form_data(practice, title="Nouveau titre", transferred_to=[str(practice.pk)])
+    response = director_client.post(change_url(practice), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["transferred_to"] == [
+        "Une fiche ne peut pas être transférée vers elle-même."
+    ]
+    practice.refresh_from_db()
+    assert (practice.title, practice.transferred_to.count()) == ("Ancien titre", 0)
+
+
+def test_reverting_to_a_published_version_does_not_republish(director_client):
+    practice = PracticeFactory(status=S.WITHDRAWN, title="Ancien titre")
+    published = practice.history.filter(status=S.PUBLISHED).earliest("history_date")
+    url = reverse(
+        "admin:practices_practice_simple_history", args=[practice.pk, published.history_id]
+    )
+    assert director_client.get(url).status_code == 200
+    response = director_client.post(url, form_data(practice, title="Titre rétabli"))
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert (practice.title, practice.status) == ("Titre rétabli", S.WITHDRAWN)
+    assert Tombstone.objects.filter(practice_id=practice.pk).exists()
+    assert not Practice.objects.public().exists()

@@ -584,3 +584,46 @@ def test_record_page_query_budget(client, places, cucs, django_assert_num_querie
     with django_assert_num_queries(13):
         response = client.get(f"/experiences/{practice.pk}/")
     assert len(response.context["practice"].transferred_from.all()) == count - 1
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_record_pdf_query_budget(client, places, cucs, django_assert_num_queries, count):
+    practices = _busy(places, cucs, count)
+    person = _lead()
+    ConsentFactory(person=person, fields=["email"])
+    practice = practices[0]
+    practice.lead_contact = person
+    practice.save(update_fields=["lead_contact"])
+    # The same reads as the page (12) and the consent (1).
+    with django_assert_num_queries(13):
+        response = client.get(f"/experiences/{practice.pk}/fiche.pdf")
+    assert response["Content-Type"] == "application/pdf"
+
+
+# --- Review fixes --------------------------------------------------------------------
+
+
+def test_a_reviewer_without_a_name_is_not_named_by_their_login(client, reference_data):
+    anonymous_reviewer = staff_user("compte-relecture", role=roles.DIRECTION)
+    practice = PracticeFactory(published=True, reviewer=anonymous_reviewer)
+    page = tree(client.get(f"/experiences/{practice.pk}/"))
+    footer = texts(page, '//footer[@class="fiche-footer"]/p')
+    assert footer[0].startswith("Relue le ")
+    assert "compte-relecture" not in html.tostring(page, encoding="unicode")
+
+
+def test_a_non_published_record_offers_no_export_to_the_staff(client, reference_data):
+    practice = PracticeFactory(status=S.IN_REVIEW)
+    client.force_login(staff_user("documentaliste", role=roles.DOCUMENTALIST))
+    page = tree(client.get(f"/experiences/{practice.pk}/"))
+    actions = page.xpath('//ul[@class="fiche-actions"]')[0]
+    assert actions.xpath(".//a/@href") == [f"/experiences/{practice.pk}/fiche.pdf"]
+    assert client.get(f"/experiences/{practice.pk}/export.json").status_code == 404
+
+
+def test_the_english_summary_is_marked_english_but_not_its_heading(client, full):
+    page = tree(client.get(f"/experiences/{full['practice'].pk}/"))
+    block = page.xpath('//div[contains(@class, "fiche-summary-en")]')[0]
+    assert texts(block, "./h3") == ["Synthèse en anglais"]
+    assert block.xpath("./h3/ancestor-or-self::*/@lang") == ["fr"]  # the page's
+    assert texts(block, './div[@lang="en"]') == ["Night-time mediators in the district."]

@@ -162,3 +162,17 @@ def test_the_staff_get_it_marked_as_not_published(client, reference_data, status
 
 def test_an_unknown_record_has_no_pdf(client, reference_data):
     assert client.get("/experiences/999999/fiche.pdf").status_code == 404
+
+
+def test_a_title_without_latin_letters_gives_a_plain_file_name(client, reference_data):
+    practice = PracticeFactory(published=True, title="« … » — ١٢٣")
+    response = client.get(f"/experiences/{practice.pk}/fiche.pdf")
+    assert response["Content-Disposition"] == (f'inline; filename="experience-{practice.pk}.pdf"')
+
+
+def test_a_reviewer_without_a_name_is_not_named_by_their_login(client, reference_data):
+    reviewer = staff_user("compte-relecture", role=roles.DIRECTION)
+    practice = PracticeFactory(published=True, reviewer=reviewer)
+    text = flat(read(client.get(f"/experiences/{practice.pk}/fiche.pdf"))[1])
+    assert "Relue le " in text
+    assert "compte-relecture" not in text

@@ -100,6 +100,28 @@ def test_an_unnamed_funding_is_refused_and_nothing_is_written(reference_data):
     assert not Practice.objects.exists()
 
 
+def test_the_same_actor_twice_is_refused_and_nothing_is_written(organisation):
+    twice = [services.ActorInput(organisation.pk, "porteur")] * 2
+    with pytest.raises(ValidationError) as error:
+        services.practice_save(
+            Practice(title="Jardins", summary="s", start_year=2007), actors=twice
+        )
+    assert error.value.messages == ["La même organisation figure deux fois avec le même rôle."]
+    assert not Practice.objects.exists()
+    assert not PracticeActor.objects.exists()
+
+
+def test_a_record_is_not_transferred_to_itself(reference_data):
+    practice = services.practice_save(Practice(title="Jardins", summary="s", start_year=2007))
+    other = services.practice_save(Practice(title="Jardins bis", summary="s", start_year=2009))
+    with pytest.raises(ValidationError) as error:
+        services.practice_save(practice, transferred_to=[other, practice])
+    assert error.value.message_dict == {
+        "transferred_to": ["Une fiche ne peut pas être transférée vers elle-même."]
+    }
+    assert not practice.transferred_to.exists()
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

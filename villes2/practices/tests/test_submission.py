@@ -3,6 +3,7 @@ signed in, the refusals (missing contact or consent, bad years, unknown territor
 too long, honeypot, throttle) that create nothing and send nothing, the mails, the
 thank-you page, and the record waiting in the back office."""
 
+import datetime
 import html as html_lib
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -17,7 +18,7 @@ from villes2.core.testing import staff_user
 from villes2.practices.models import Practice, PracticeStatus, PracticeTransition
 from villes2.practices.views import submission as submission_views
 from villes2.taxonomy.models import Concept
-from villes2.territories.models import Territory
+from villes2.territories.models import Scheme, SchemeKind, Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -475,3 +476,43 @@ def test_thank_you_reference_is_the_record(client, django_capture_on_commit_call
     response = _post(client, django_capture_on_commit_callbacks)
     token = parse_qs(urlsplit(response["Location"]).query)["fiche"][0]
     assert signing.loads(token, salt=submission_views.DONE_SALT) == Practice.objects.get().pk
+
+
+def test_a_form_sent_twice_makes_one_record_and_one_pair_of_mails(
+    client, django_capture_on_commit_callbacks
+):
+    first = _post(client, django_capture_on_commit_callbacks)
+    again = _post(
+        client, django_capture_on_commit_callbacks, submitter_email="Marie.Dupont@example.org"
+    )
+    assert (first.status_code, again.status_code) == (302, 302)
+    practice = Practice.objects.get()
+    for response in (first, again):
+        token = parse_qs(urlsplit(response["Location"]).query)["fiche"][0]
+        assert signing.loads(token, salt=submission_views.DONE_SALT) == practice.pk
+    assert practice.transitions.count() == 1
+    assert sorted(message.to[0] for message in mail.outbox) == [CENTRE, "marie.dupont@example.org"]
+    # Another proposal by the same person is another record.
+    _post(client, django_capture_on_commit_callbacks, title="Un second jardin partagé")
+    assert Practice.objects.count() == 2
+    assert len(mail.outbox) == 4
+
+
+def test_the_same_proposal_after_the_window_is_a_new_record(
+    client, django_capture_on_commit_callbacks
+):
+    _post(client, django_capture_on_commit_callbacks)
+    Practice.objects.update(created=Practice.objects.get().created - datetime.timedelta(hours=1))
+    _post(client, django_capture_on_commit_callbacks)
+    assert Practice.objects.count() == 2
+
+
+@pytest.mark.parametrize("schemes", [1, 8])
+def test_the_form_page_query_budget(client, reference_data, django_assert_num_queries, schemes):
+    for n in range(schemes):
+        Scheme.objects.create(kind=SchemeKind.CUCS, name=f"CUCS de test {n}", source="Test")
+    # The theme scheme (1), its concepts for the groups (1) and their broader links (1),
+    # the concepts again for the checkboxes (1), the schemes (1).
+    with django_assert_num_queries(5):
+        response = client.get(SUBMIT_URL)
+    assert response.status_code == 200

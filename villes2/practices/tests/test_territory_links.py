@@ -90,3 +90,17 @@ def test_a_withdrawn_record_leaves_the_territory_page(client, tours):
     assert _items(_section(client, "/territoires/commune/37261/")) == ["Bientôt retirée"]
     practice_transition(practice, to_status=S.WITHDRAWN, user=reviewer())
     assert _section(client, "/territoires/commune/37261/") is None
+
+
+@pytest.mark.parametrize(("count", "budget"), [(2, 15), (6, 16), (12, 16)])
+def test_the_territory_page_reads_the_records_in_a_constant_number_of_queries(
+    client, tours, django_assert_num_queries, count, budget
+):
+    for n in range(count):
+        PracticeFactory(published=True, title=f"Expérience {n}", territories=[tours])
+    client.get("/territoires/departement/37/")  # cached reference data
+    # The records' section: the first five (1), and their total beyond five (1).
+    with django_assert_num_queries(budget):
+        response = client.get("/territoires/departement/37/")
+    assert response.status_code == 200
+    assert _section(client, "/territoires/departement/37/").xpath("./span/text()") == [f"({count})"]

@@ -280,3 +280,88 @@ def test_invalid_years_create_nothing(reference_data):
     assert "L’année de fin ne peut pas précéder l’année de début." in str(error.value)
     assert not Practice.objects.exists()
     assert not PracticeTransition.objects.exists()
+
+
+# --- The workflow's fields are the workflow's ------------------------------------------
+
+
+def test_saving_never_sets_the_status_of_a_new_record(director):
+    practice = new_practice(director, status=S.PUBLISHED, **complete_fields())
+    practice.refresh_from_db()
+    assert (practice.status, practice.first_published_at) == (S.DRAFT, None)
+    assert list(practice.transitions.values_list("to_status", flat=True)) == [S.DRAFT]
+    assert not Practice.objects.public().exists()
+
+
+def test_saving_never_publishes_a_stored_record(director):
+    practice = new_practice(director, **complete_fields())
+    practice.status = S.PUBLISHED
+    practice.title = "Titre corrigé"
+    services.practice_save(practice, user=director)
+    practice.refresh_from_db()
+    assert (practice.title, practice.status) == ("Titre corrigé", S.DRAFT)
+    assert not Practice.objects.public().exists()
+
+
+def test_a_form_opened_before_a_withdrawal_does_not_republish_the_record(director):
+    practice = new_practice(director, **complete_fields())
+    move(practice, director, S.IN_REVIEW, S.PUBLISHED)
+    opened = Practice.objects.get(pk=practice.pk)  # an edit form opened now
+    move(practice, director, S.WITHDRAWN)
+    opened.title = "Titre corrigé"
+    services.practice_save(opened, user=director)
+    practice.refresh_from_db()
+    assert (practice.title, practice.status) == ("Titre corrigé", S.WITHDRAWN)
+    assert (opened.status, opened.is_public) == (S.WITHDRAWN, False)
+    assert Tombstone.objects.filter(practice_id=practice.pk).exists()
+    assert not Practice.objects.public().exists()
+
+
+def test_a_published_record_keeps_a_complete_transferability_block(director):
+    practice = new_practice(director, **complete_fields())
+    move(practice, director, S.IN_REVIEW, S.PUBLISHED)
+    practice.title = "Titre corrigé"
+    practice.transfer_cost_time = " "
+    practice.impact_rating = ""
+    with pytest.raises(ValidationError) as error:
+        services.practice_save(practice, user=director)
+    message = "Une fiche publiée a besoin de ce champ : dépubliez-la d’abord pour le vider."
+    assert error.value.message_dict == {
+        "transfer_cost_time": [message],
+        "impact_rating": [message],
+    }
+    practice.refresh_from_db()
+    assert (practice.title, practice.transfer_cost_time, practice.impact_rating) == (
+        "Médiation sociale de nuit",
+        "Texte transfer_cost_time",
+        "fort",
+    )
+    # Unpublished, the same change is saved.
+    move(practice, director, S.IN_REVIEW)
+    practice.transfer_cost_time = ""
+    services.practice_save(practice, user=director)
+    practice.refresh_from_db()
+    assert practice.transfer_cost_time == ""
+
+
+def test_a_step_chosen_before_someone_elses_is_refused(director):
+    practice = new_practice(director, **complete_fields())
+    move(practice, director, S.IN_REVIEW, S.PUBLISHED)
+    # Seen "under review" (withdraw was a button), published meanwhile by a colleague.
+    with pytest.raises(ValidationError) as error:
+        services.practice_transition(
+            practice, to_status=S.WITHDRAWN, user=director, expected_status=S.IN_REVIEW
+        )
+    assert error.value.code == "stale_status"
+    assert error.value.messages == [
+        "Quelqu’un d’autre a changé le statut de cette fiche entre-temps : elle est "
+        "maintenant « Publiée ». Rien n’a été modifié : vérifiez la fiche, puis choisissez "
+        "à nouveau."
+    ]
+    practice.refresh_from_db()
+    assert practice.status == S.PUBLISHED
+    assert practice.transitions.count() == 3
+    step = services.practice_transition(
+        practice, to_status=S.WITHDRAWN, user=director, expected_status=S.PUBLISHED
+    )
+    assert (step.from_status, step.to_status) == (S.PUBLISHED, S.WITHDRAWN)
