@@ -1,14 +1,8 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-
-def no_line_break(value: str) -> None:
-    """Refuse line breaks in what may end up in a mail header or on one line of a
-    certificate (header injection)."""
-    if any(character in value for character in "\r\n\x0b\x0c\x85\u2028\u2029"):
-        raise ValidationError(_("This field cannot hold a line break."), code="line_break")
+from villes2.core.validators import no_line_break
 
 
 def _one_line(field_class=forms.CharField, **kwargs) -> forms.Field:

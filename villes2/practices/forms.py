@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from villes2.core.text import normalize_for_search
+from villes2.core.validators import no_line_break
 from villes2.taxonomy.models import Concept
 from villes2.taxonomy.selectors import theme_scheme
 from villes2.territories.forms import TerritoryField
@@ -27,7 +28,6 @@ FIRST_YEAR, LAST_YEAR = 1950, 2200  # the model's constraint
 TEXT_MAX = 10_000  # a long text: about four pages; bounds what an anonymous form writes
 SUMMARY_MAX = 2_000
 TERRITORY_FIELDS = ("territory_1", "territory_2", "territory_3")
-LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 # Shorter than the field's label, in the error summary.
 SUMMARY_LABELS = {"consent": _("Consent to the use of your contact")}
 LONG_TEXTS = (
@@ -43,12 +43,6 @@ LONG_TEXTS = (
     "transfer_adaptation",
     "transfer_cost_time",
 )
-
-
-def single_line(value: str) -> None:
-    """A contact detail is one line: it ends up in a mail to the centre."""
-    if any(character in value for character in LINE_BREAKS):
-        raise ValidationError(_("This field cannot hold a line break."), code="line_break")
 
 
 def _year(label, *, required: bool, help_text=""):
@@ -198,7 +192,7 @@ class PracticeSubmissionForm(forms.ModelForm):
             field.validators.append(MaxLengthValidator(max_length))
             field.widget.attrs.update(rows=4 if name == "summary" else 5, cols=60)
         for name in ("submitter_name", "submitter_organisation"):
-            self.fields[name].validators.append(single_line)
+            self.fields[name].validators.append(no_line_break)
         # Signed in, the account's name and address are used when left empty.
         self.fields["submitter_name"].required = not signed_in
         self.fields["submitter_email"].required = not signed_in
