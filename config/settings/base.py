@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "villes2.documents",
     "villes2.events",
     "villes2.practices",
+    "villes2.observation",
     "villes2.search",
     "villes2.api",
     "django_tasks",

@@ -10,6 +10,7 @@ from .querysets import SchemeQuerySet, TerritoryQuerySet
 class TerritoryKind(models.TextChoices):
     """Kinds of territory. The values are the URL segment of territory pages."""
 
+    COUNTRY = "pays", _("Country")
     REGION = "region", _("Region")
     FORMER_REGION = "ancienne-region", _("Former region (before 2016)")
     DEPARTEMENT = "departement", _("Département")

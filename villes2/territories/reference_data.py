@@ -31,10 +31,14 @@ SOURCE_COG = "INSEE, Code officiel géographique 2026, via decoupage-administrat
 SOURCE_EPCI = "DGCL, EPCI à fiscalité propre 2026, via decoupage-administratif 6.0.0"
 SOURCE_QPV = "ANCT / SIG Ville, via anct-carto/superposeur-V2 (décret n° 2023-1314)"
 SOURCE_ZUS = "Décret n° 96-1156 du 26 décembre 1996, annexe (texte consolidé)"
+SOURCE_FRANCE = "INSEE, Code officiel géographique 2026 : France métropolitaine et DROM"
 SOURCE_GEO = "IGN – ADMIN EXPRESS COG 2018 ; gregoiredavid/france-geojson"
 POPULATION_COMMUNE = "INSEE, population légale telle que publiée dans decoupage-administratif 6.0.0"
 POPULATION_EPCI = "DGCL 2026, population municipale (decoupage-administratif 6.0.0)"
 POPULATION_SUM = "Somme des populations communales (INSEE, decoupage-administratif 6.0.0)"
+
+FRANCE = "FR"
+FRANCE_ZONES = ("metro", "drom")
 
 ZUS_VALID_FROM = datetime.date(1997, 1, 1)
 ZUS_VALID_TO = datetime.date(2014, 12, 31)
@@ -42,6 +46,7 @@ QPV_2024_VALID_FROM = datetime.date(2024, 1, 1)
 FORMER_REGION_VALID_TO = datetime.date(2015, 12, 31)
 
 CODE_PATTERNS = {
+    TerritoryKind.COUNTRY: re.compile(r"^FR$"),
     TerritoryKind.REGION: re.compile(r"^\d{2,3}$"),
     TerritoryKind.FORMER_REGION: re.compile(r"^\d{2}$"),
     TerritoryKind.DEPARTEMENT: re.compile(r"^(\d{2,3}|2A|2B)$"),
@@ -265,15 +270,26 @@ def read_reference_data(base: Path = REFERENCE_DIR) -> ReferenceData:
 
 def _read_regions(admin: Path, add, problems: FileProblems) -> None:
     path = admin / "regions.csv"
-    for line, row in read_csv(path, ("code", "nom"), problems):
+    add(
+        TerritoryRecord(TerritoryKind.COUNTRY, FRANCE, "France", COG, SOURCE_FRANCE),
+        path,
+        0,
+    )
+    for line, row in read_csv(path, ("code", "nom", "zone"), problems):
         if _required(row, ("code", "nom"), path, line, problems) and _code(
             TerritoryKind.REGION, row["code"], path, line, problems, "code"
         ):
-            add(
-                TerritoryRecord(TerritoryKind.REGION, row["code"], row["nom"], COG, SOURCE_COG),
-                path,
-                line,
+            # INSEE's "France" is metropolitan France and the DROM; the COM are outside it.
+            in_france = row["zone"] in FRANCE_ZONES
+            record = TerritoryRecord(
+                TerritoryKind.REGION,
+                row["code"],
+                row["nom"],
+                COG,
+                SOURCE_COG,
+                parents=[(TerritoryKind.COUNTRY, FRANCE)] if in_france else [],
             )
+            add(record, path, line)
 
     path = admin / "regions_avant_2016.csv"
     for line, row in read_csv(path, ("code", "nom"), problems):
@@ -519,7 +535,8 @@ def _read_boundaries(
 
 
 def _sum_populations(territories: dict[Key, TerritoryRecord]) -> None:
-    """Départements, régions and former regions: the sum of their communes' populations."""
+    """Départements, régions, former regions and France: the sum of their communes'
+    populations."""
     totals: dict[Key, int] = {}
     for record in territories.values():
         if record.kind != TerritoryKind.COMMUNE or record.population is None:
@@ -530,6 +547,8 @@ def _sum_populations(territories: dict[Key, TerritoryRecord]) -> None:
             totals[departement] = totals.get(departement, 0) + record.population
             for region in territories[departement].parents:
                 totals[region] = totals.get(region, 0) + record.population
+                for country in territories[region].parents:
+                    totals[country] = totals.get(country, 0) + record.population
     for key, total in totals.items():
         record = territories[key]
         record.population = total

@@ -28,6 +28,7 @@ Ancestors = Territory.ancestors.through
 
 # Kinds listed on a territory page, in this order, for what it contains.
 CONTENT_KINDS = [
+    TerritoryKind.REGION,
     TerritoryKind.DEPARTEMENT,
     TerritoryKind.COMMUNE,
     TerritoryKind.EPCI,
@@ -118,6 +119,7 @@ def territory_resolve(text: str, *, kinds: list[str] | None = None) -> list[Terr
 
 # Kinds for which the reference data has populations.
 KINDS_WITH_POPULATION = {
+    TerritoryKind.COUNTRY,
     TerritoryKind.REGION,
     TerritoryKind.FORMER_REGION,
     TerritoryKind.DEPARTEMENT,
@@ -126,6 +128,7 @@ KINDS_WITH_POPULATION = {
 }
 # Kinds whose map draws their parts inside their own outline, and the kind of those parts.
 MAP_PARTS_KIND = {
+    TerritoryKind.COUNTRY: TerritoryKind.REGION,
     TerritoryKind.REGION: TerritoryKind.DEPARTEMENT,
     TerritoryKind.FORMER_REGION: TerritoryKind.DEPARTEMENT,
     TerritoryKind.DEPARTEMENT: TerritoryKind.COMMUNE,

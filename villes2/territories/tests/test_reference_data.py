@@ -15,9 +15,19 @@ pytestmark = pytest.mark.django_db
 def test_every_kind_is_loaded_with_the_expected_numbers(territories):
     counts = {
         kind: territories.filter(kind=kind).count()
-        for kind in ("region", "ancienne-region", "departement", "epci", "commune", "zus", "qpv")
+        for kind in (
+            "pays",
+            "region",
+            "ancienne-region",
+            "departement",
+            "epci",
+            "commune",
+            "zus",
+            "qpv",
+        )
     }
     assert counts == {
+        "pays": 1,
         "region": 26,
         "ancienne-region": 22,
         "departement": 109,
@@ -40,7 +50,15 @@ def test_hierarchy_and_containment(territories):
         ("epci", "243700754"),
         ("region", "24"),
         ("ancienne-region", "24"),
+        ("pays", "FR"),
     }
+    # France is metropolitan France and the DROM, not the COM.
+    france = territories.get(kind="pays", code="FR")
+    regions = territories.filter(kind="region")
+    assert {r.code for r in regions.filter(parents=france)} == {
+        r.code for r in regions if len(r.code) == 2
+    }
+    assert regions.filter(parents=france).count() == 18
     # Issoudun's EPCI straddles the Cher and the Indre: Issoudun is in the Indre only.
     issoudun_qpv = territories.get(kind="qpv", code="QN03604I")
     departements = issoudun_qpv.ancestors.filter(kind="departement")
@@ -66,6 +84,16 @@ def test_populations_come_with_their_source(territories):
     communes = territories.filter(kind="commune", parents=departement)
     assert departement.population == sum(c.population or 0 for c in communes)
     assert departement.population_source.startswith("Somme des populations communales")
+    france = territories.get(kind="pays", code="FR")
+    in_france = territories.filter(kind="commune", ancestors=france)
+    assert france.population == sum(c.population or 0 for c in in_france)
+    assert (
+        in_france.count()
+        == 34969
+        - territories.filter(
+            kind="commune", ancestors__kind="region", ancestors__code__regex=r"^9\d\d$"
+        ).count()
+    )
 
 
 def test_old_codes_map_to_current_communes(territories):
