@@ -7,10 +7,13 @@ class ObservationConfig(AppConfig):
     verbose_name = _("Observation of territories")
 
     def ready(self) -> None:
-        from villes2.core.registry import ReferenceLoader, registry
+        from villes2.core.registry import NavItem, ReferenceLoader, registry
 
         from . import reference
 
+        registry.add_section(
+            NavItem("observation", _("Observatory"), "observation:index", order=70)
+        )
         registry.add_reference_loader(
             ReferenceLoader(
                 "observation-populations",

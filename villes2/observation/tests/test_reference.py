@@ -67,3 +67,31 @@ def test_a_second_load_changes_no_value(territories):
     assert "valeurs d'indicateurs : 0 créés, 0 modifiés, 0 supprimés" in out.getvalue()
     after = list(IndicatorValue.objects.order_by("pk").values_list("pk", "value", "computed"))
     assert after == before
+
+
+def _qpv(kind, code):
+    return _value("nombre-qpv", kind, code).value
+
+
+def test_number_of_qpv_is_counted_for_every_territory_of_france(territories):
+    # Counts of SOURCES.md (cross-checked with the prefectures' pages).
+    assert _qpv("departement", "37") == 15
+    assert _qpv("departement", "45") == 19
+    assert _qpv("ancienne-region", "24") == 57  # Centre-Val de Loire
+    assert _qpv("ancienne-region", "54") == 7 + 6 + 6 + 5  # 17, 16, 86, 79
+    assert _qpv("pays", "FR") == 1493
+    # QN04512M straddles Châlette-sur-Loing, Montargis and Villemandeur: it counts in
+    # each of them, and once in the département (19, not the sum of the communes).
+    communes = [_qpv("commune", code) for code in ("45068", "45208", "45338")]
+    assert min(communes) >= 1
+    loiret = IndicatorValue.objects.filter(
+        indicator__code="nombre-qpv", territory__kind="commune", territory__parents__code="45"
+    )
+    assert sum(value.value for value in loiret) > 19
+    assert _qpv("commune", "37001") == 0  # Abilly: no QPV is a figure too
+    value = _value("nombre-qpv", "departement", "45")
+    assert (value.computed, value.period.year, value.source.code) == (False, 2024, "anct-qpv-2024")
+    # The COM are outside the list: no figure rather than a false zero.
+    assert not IndicatorValue.objects.filter(
+        indicator__code="nombre-qpv", territory__kind="commune", territory__code="97502"
+    ).exists()
