@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("documents/", include("villes2.documents.urls")),
     path("agenda/", include("villes2.events.urls")),
     path("experiences/", include("villes2.practices.urls")),
+    path("observatoire/", include("villes2.observation.urls")),
     path("recherche/", include("villes2.search.urls")),
     path("thesaurus/", include("villes2.taxonomy.urls")),
     path("", include((actors_urls.about_urlpatterns, "about"))),

@@ -225,6 +225,9 @@ OAI_PAGE_SIZE = env.int("OAI_PAGE_SIZE", default=100)
 THESAURUS_BASE_URI = env("THESAURUS_BASE_URI", default="https://villes2.example.org/thesaurus/")
 # Largest SKOS file (Turtle or RDF/XML) accepted by the thesaurus import, in bytes (5 MB).
 THESAURUS_IMPORT_MAX_BYTES = env.int("THESAURUS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Observation: largest file of indicator values accepted by the staff upload page (the
+# command line takes --max-size). 20 MB is about 500,000 lines of the collection template.
+OBSERVATION_IMPORT_MAX_BYTES = env.int("OBSERVATION_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # The inter-network programme (docs/events.md).
 # Clash detection: events with a common theme and a common audience closer than this

@@ -145,6 +145,15 @@ def live_site(live_site_var_dir: Path) -> Iterator[str]:
         "-c",
         f"import runpy; runpy.run_path({str(practices_data)!r})",
     )
+    # Synthetic observatory values and a scheme dashboard (id 2), labelled synthetic.
+    observation_data = Path(__file__).parent / "data" / "observation.py"
+    _manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        f"import runpy; runpy.run_path({str(observation_data)!r})",
+    )
     _manage(env, "collectstatic", "--noinput")
 
     port = _free_port()

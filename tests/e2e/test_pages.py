@@ -112,6 +112,29 @@ PAGES = [
     ),
     PublicPage("experience", "/experiences/1/"),
     PublicPage("experience-draft", "/experiences/3/", status=404),
+    # Observatory: real populations (reference data) and the synthetic values and
+    # scheme (id 2) of tests/e2e/data/observation.py.
+    PublicPage("observatory", "/observatoire/"),
+    PublicPage("portrait-commune", "/observatoire/territoire/commune/37261/"),
+    PublicPage("portrait-qpv", "/observatoire/territoire/qpv/QN03702M/"),
+    PublicPage(
+        "compare-communes-37",
+        "/observatoire/comparer/?indicateur=population-municipale&niveau=commune"
+        "&perimetre=departement:37",
+        has_map=True,
+    ),
+    PublicPage(
+        "compare-qpv-centre",
+        "/observatoire/comparer/?indicateur=part-moins-25-ans-synthetique&niveau=qpv"
+        "&perimetre=centre-poitou&tri=nom",
+    ),
+    PublicPage("compare-form", "/observatoire/comparer/"),
+    PublicPage(
+        "compare-error", "/observatoire/comparer/?indicateur=inconnu&periode=20x", status=400
+    ),
+    PublicPage("collection-template", "/observatoire/modele/"),
+    PublicPage("scheme-dashboard", "/observatoire/dispositif/2/"),
+    PublicPage("scheme-dashboard-empty", "/observatoire/dispositif/1/"),
 ]
 
 PAGES_BY_SLUG = {public_page.slug: public_page for public_page in PAGES}

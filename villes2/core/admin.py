@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .uploads import size_label
 
 
 class VersionedAdminForm(forms.ModelForm):
@@ -39,6 +42,45 @@ class VersionedAdminForm(forms.ModelForm):
                     code="stale",
                 )
         return cleaned
+
+
+class LimitedUploadForm(forms.Form):
+    """The upload form of an import page: its `file` field checked against the size
+    limit (`max_bytes`) and by `check_file_name`. When the page's `UploadLimitHandler`
+    dropped a file over the limit, the form is made with `too_large=True` and says so,
+    rather than "this field is required"."""
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if too_large:
+            self.fields["file"].required = False
+
+    def max_bytes(self) -> int:
+        raise NotImplementedError
+
+    def check_file_name(self, name: str) -> None:
+        """Raise `ValidationError` for a file the import does not take."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return upload
+        if upload.size > self.max_bytes():
+            raise ValidationError(self.too_large_message())
+        self.check_file_name(upload.name)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.too_large:
+            self.add_error("file", self.too_large_message())
+        return cleaned
+
+    def too_large_message(self) -> str:
+        return gettext("This file is larger than %(size)s: split it.") % {
+            "size": size_label(self.max_bytes())
+        }
 
 
 class ConcurrentEditAdminMixin:

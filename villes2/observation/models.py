@@ -209,17 +209,25 @@ class IndicatorValue(models.Model):
     The period is a date; for a yearly indicator it is 1 January of the year. One value
     per (indicator, territory, period): a revised file updates it, a new vintage adds
     the values of its own period. A rate keeps its numerator and denominator, so that
-    larger territories get the ratio of the sums, not a mean of rates.
+    larger territories get the ratio of the sums, not a mean of rates. Each value names
+    its source; the import log (`ImportBatch`) records the files.
     """
 
+    # No single-column indexes on the two keys: the composite indexes below start with
+    # them, and each index costs the import of millions of values (docs/performance.md).
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="values",
+        verbose_name=_("indicator"),
+        db_index=False,
     )
     territory = models.ForeignKey(
         Territory,
         on_delete=models.PROTECT,
         related_name="indicator_values",
         verbose_name=_("territory"),
+        db_index=False,
     )
     period = models.DateField(_("period"))
     value = models.FloatField(_("value"))
@@ -245,21 +253,15 @@ class IndicatorValue(models.Model):
             "this territory; an imported value replaces it."
         ),
     )
-    batch = models.ForeignKey(
-        ImportBatch,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="values",
-        verbose_name=_("import"),
-    )
 
     class Meta:
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         constraints = [
+            # In this order, the territories of a scope for one indicator and period are
+            # one range of the index (comparisons, aggregation).
             models.UniqueConstraint(
-                fields=["indicator", "territory", "period"], name="indicator_value_unique"
+                fields=["indicator", "period", "territory"], name="indicator_value_unique"
             ),
             models.CheckConstraint(
                 condition=Q(numerator__isnull=True, denominator__isnull=True)

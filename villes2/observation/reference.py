@@ -20,7 +20,7 @@ from villes2.territories.models import Territory, TerritoryKind
 from villes2.territories.reference_data import REFERENCE_DIR, FileProblems, read_csv
 
 from .models import Aggregation, Indicator, IndicatorType, IndicatorValue, Source, period_of_year
-from .services import commune_counts, values_aggregate_upward
+from .services import commune_closure, values_aggregate_upward
 
 POPULATION_YEAR = 2023
 GEOGRAPHY = "COG 2026"
@@ -189,10 +189,10 @@ def population_load(*, report: LoadReport, reference_dir: Path = REFERENCE_DIR) 
             (indicators[row.indicator], ids[(row.kind, row.code)], row.value) for row in rows
         ]
         _sync_values(by_territory, period, source, report)
-        communes_in = commune_counts()
+        closure = commune_closure()
         for indicator in indicators.values():
             changed = values_aggregate_upward(
-                indicator=indicator, periods=[period], communes_in=communes_in
+                indicator=indicator, periods=[period], closure=closure
             )
             if changed:
                 report.add("valeurs calculées (créées, modifiées ou retirées)", "updated", changed)

@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
+from villes2.core.admin import LimitedUploadForm
 from villes2.core.uploads import PendingUploads, UploadLimitHandler, size_label
 
 from .. import services
@@ -55,14 +56,14 @@ def allowed_kinds(user) -> list[str]:
     ]
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(LimitedUploadForm):
     kind = forms.ChoiceField(label=gettext_lazy("The file holds"), widget=forms.RadioSelect)
     file = forms.FileField(
         label=gettext_lazy("File"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
-    def __init__(self, *args, kinds: list[str], too_large: bool = False, **kwargs):
+    def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(ImportKind.choices)
         self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
@@ -70,31 +71,13 @@ class ImportUploadForm(forms.Form):
             "CSV (UTF-8 or Windows-1252, columns separated by ; or ,) or XLSX (first sheet), "
             "%(size)s at most."
         ) % {"size": size_label(services.import_max_bytes())}
-        # The upload handler dropped a file over the limit: say so, not "required".
-        self.too_large = too_large
-        if too_large:
-            self.fields["file"].required = False
 
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload is None:
-            return upload
-        if upload.size > services.import_max_bytes():
-            raise forms.ValidationError(self._too_large_message())
-        if services.import_file_format(upload.name) is None:
+    def max_bytes(self) -> int:
+        return services.import_max_bytes()
+
+    def check_file_name(self, name: str) -> None:
+        if services.import_file_format(name) is None:
             raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.too_large:
-            self.add_error("file", self._too_large_message())
-        return cleaned
-
-    def _too_large_message(self) -> str:
-        return _("This file is larger than %(size)s: split it.") % {
-            "size": size_label(services.import_max_bytes())
-        }
 
 
 class ImportConfirmForm(forms.Form):

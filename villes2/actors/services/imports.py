@@ -9,8 +9,6 @@ section "Import".
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
 import hashlib
 import io
@@ -18,13 +16,12 @@ import logging
 import re
 import time
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+import openpyxl  # noqa: F401 (the tests check, through this name, that it never opens a bomb)
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
@@ -33,6 +30,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from villes2.core import tabular
+from villes2.core.tabular import ImportProblem
 from villes2.core.text import normalize_for_search
 from villes2.territories.models import Territory
 from villes2.territories.selectors import territory_canonical, territory_find
@@ -51,15 +50,7 @@ MAX_ROWS = 20_000
 # Padding rows openpyxl yields for gaps: a sheet declaring row 1 048 576 stops here.
 MAX_PHYSICAL_ROWS = 100_000
 MAX_COLUMNS = 100
-MAX_LEADING_BLANK_ROWS = 100
 MAX_CELL_CHARS = 5_000
-# An XLSX file is a zip, checked before openpyxl inflates anything. A sheet of 20 000
-# rows deflates about 17 times; a zip bomb about 1 000 times.
-MAX_ZIP_MEMBERS = 1_000
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
-RATIO_CHECKED_FROM = 1024 * 1024  # small parts of an honest workbook may deflate more
-
 COLUMNS = {ImportKind.ORGANISATIONS: ORGANISATION_COLUMNS, ImportKind.PERSONS: PERSON_COLUMNS}
 IMPORT_FILE_ID_LENGTH = 8  # hex digits of the SHA-256 naming the file in sources
 
@@ -93,9 +84,6 @@ UNEXPECTED_ERROR = gettext_noop(
     "The file could not be checked because of an unexpected error, recorded for the "
     "developers: nothing was written."
 )
-# The staff export writes `'` before a cell a spreadsheet could take for a formula
-# (`selectors.exports.FORMULA_TRIGGERS`, OWASP "CSV injection"): dropped on the way back.
-FORMULA_ESCAPE, FORMULA_TRIGGERS = "'", ("=", "+", "-", "@", "\t", "\r", "\0")
 TRUE_WORDS = {"oui", "o", "1", "vrai", "x", "yes", "true"}
 FALSE_WORDS = {"non", "n", "0", "faux", "no", "false"}
 FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -127,26 +115,6 @@ PERSON_FIELDS = {
     "informe_le": "informed_on",
     "source": "source",
 }
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """An error or a warning: its line (None: the file as a whole), column, message."""
-
-    line: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.message
-        if self.column:
-            return _("Line %(line)s, column %(column)s: %(message)s") % {
-                "line": self.line,
-                "column": self.column,
-                "message": self.message,
-            }
-        return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -220,8 +188,7 @@ def import_max_bytes() -> int:
 
 def import_file_format(file_name: str) -> str | None:
     """The format of a file by its name: "csv", "xlsx", or None."""
-    suffix = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    return suffix if suffix in ("csv", "xlsx") else None
+    return tabular.file_format(file_name)
 
 
 def import_file_id(sha256: str) -> str:
@@ -350,17 +317,9 @@ def _log_rejection(report: ImportReport, user) -> None:
 
 # --- Reading the file -----------------------------------------------------------------
 
-
-class _FileRefused(Exception):
-    """The file as a whole cannot be imported (format, size, structure, columns)."""
-
-    def __init__(self, *problems: ImportProblem):
-        super().__init__(problems)
-        self.problems = list(problems)
-
-
-def _refused(message: str, line: int | None = None, column: str = "") -> _FileRefused:
-    return _FileRefused(ImportProblem(line, column, message))
+# Reading and refusing files is shared with the other importers (core/tabular.py).
+_FileRefused = tabular.FileRefused
+_refused = tabular.refused
 
 
 @dataclass
@@ -373,20 +332,12 @@ class _Table:
 def _read_table(file_name: str, content: bytes) -> _Table:
     limit = import_max_bytes()
     if len(content) > limit:
-        raise _refused(
-            _("The file is too large (%(size)s); the limit is %(limit)s: split it.")
-            % {"size": _megabytes(len(content)), "limit": _megabytes(limit)}
-        )
+        raise tabular.too_large(len(content), limit)
     if not content.strip():
         raise _refused(_("The file is empty."))
     file_format = import_file_format(file_name)
     if file_format is None:
-        raise _refused(
-            _(
-                "Only CSV and XLSX files can be imported: save the spreadsheet as “CSV UTF-8” "
-                "or as an Excel workbook (.xlsx)."
-            )
-        )
+        raise tabular.only_csv_or_xlsx()
     table = _read_xlsx(content) if file_format == "xlsx" else _read_csv(content)
     while table.header and not _text(table.header[-1]):
         table.header.pop()
@@ -396,54 +347,32 @@ def _read_table(file_name: str, content: bytes) -> _Table:
 
 
 def _read_csv(content: bytes) -> _Table:
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _refused(
-            _("This file is UTF-16 text (Excel's “Unicode text”): save it as “CSV UTF-8”.")
-        )
-    if content.startswith(b"PK\x03\x04"):
-        raise _refused(
-            _("This file is a workbook (XLSX or zip), not CSV: give it the .xlsx extension.")
-        )
-    if content.startswith(b"%PDF"):
-        raise _refused(_("This file is a PDF document, not CSV."))
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _refused(_("This file is an old Excel workbook (.xls): save it as XLSX or CSV."))
-    if b"\x00" in content:
-        raise _refused(_("This file is not text: save the spreadsheet as “CSV UTF-8”."))
-    text = _decode(content)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header: list[Any] | None = None
-    header_line = 0
-    rows: list[tuple[int, list[Any]]] = []
-    previous = 0  # the record read next starts on the line after the previous one
+    return _collect(tabular.csv_table(io.BytesIO(content)))
+
+
+def _read_xlsx(content: bytes) -> _Table:
     try:
-        for cells in reader:
-            line, previous = previous + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if header is None:
-                header, header_line = cells, line
-            else:
-                rows.append((line, cells))
-                if len(rows) > MAX_ROWS:
-                    raise _too_many_rows()
-    except csv.Error:
-        raise _refused(
-            _(
-                "This line cannot be read as CSV (a quotation mark is misplaced or not "
-                "closed, or a cell is far too long); the lines after it were not read."
-            ),
-            line=previous + 1,
-        ) from None
-    if header is None:
-        raise _refused(_("The file is empty."))
-    return _Table(header_line, header, rows)
+        table = tabular.xlsx_table(
+            io.BytesIO(content), max_columns=MAX_COLUMNS, max_physical_rows=MAX_PHYSICAL_ROWS
+        )
+    except tabular.TooManyRows:
+        raise _too_many_rows() from None
+    return _collect(table)
 
 
-def _megabytes(size: int) -> str:
-    return _("%(number)s MB") % {"number": formats.number_format(size / 1024 / 1024, 1)}
+def _collect(table: tabular.Table) -> _Table:
+    """The rows of the file as a list: a directory file is small (`MAX_ROWS`)."""
+    rows: list[tuple[int, list[Any]]] = []
+    try:
+        for row in table.rows:
+            rows.append(row)
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows()
+    except tabular.TooManyRows:
+        raise _too_many_rows() from None
+    finally:
+        table.close()
+    return _Table(table.header_line, table.header, rows)
 
 
 def _too_many_rows() -> _FileRefused:
@@ -453,118 +382,14 @@ def _too_many_rows() -> _FileRefused:
     )
 
 
-def _decode(content: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 (what French Excel writes)."""
-    with_bom = content.startswith(codecs.BOM_UTF8)
-    if with_bom:
-        content = content[len(codecs.BOM_UTF8) :]
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
-        if not with_bom:
-            try:
-                return content.decode("cp1252")
-            except UnicodeDecodeError:
-                pass
-    raise _refused(
-        _("This line is neither UTF-8 nor Windows-1252 text: save the file as “CSV UTF-8”."),
-        line=line,
-    )
-
-
-def _check_zip(content: bytes) -> None:
-    """Refuse what is not a plain zip of reasonable size before anything inflates it."""
-    not_xlsx = _(
-        "This file is not an XLSX workbook (or it is protected by a password): save it "
-        "again from the spreadsheet as .xlsx, without password, or as “CSV UTF-8”."
-    )
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise _refused(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise _refused(not_xlsx) from None
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise _refused(not_xlsx)
-    if any(member.flag_bits & 0x1 for member in members):
-        raise _refused(not_xlsx)
-    # Python's zipfile never inflates a member beyond its declared size, so the declared
-    # sizes bound what openpyxl can be made to read.
-    total = sum(member.file_size for member in members)
-    suspicious = any(
-        member.file_size > RATIO_CHECKED_FROM
-        and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
-        for member in members
-    )
-    if total > MAX_UNCOMPRESSED_BYTES or suspicious:
-        raise _refused(
-            _(
-                "This workbook would take too much room once uncompressed (%(size)s): "
-                "it is refused. Save it as “CSV UTF-8”, or split it."
-            )
-            % {"size": _megabytes(total)}
-        )
-
-
-def _read_xlsx(content: bytes) -> _Table:
-    _check_zip(content)
-    unreadable = _(
-        "This workbook cannot be read: save it again from the spreadsheet as .xlsx, or as "
-        "“CSV UTF-8”."
-    )
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # untrusted input: openpyxl and the XML parser raise many kinds
-        raise _refused(unreadable) from None
-    try:
-        sheet = workbook.worksheets[0]
-        header: list[Any] | None = None
-        header_line = 0
-        for number, cells in enumerate(
-            sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1
-        ):
-            if any(_text(cell) for cell in cells):
-                header, header_line = list(cells), number
-                break
-            if number >= MAX_LEADING_BLANK_ROWS:
-                break
-        if header is None:
-            raise _refused(_("The first sheet of the workbook is empty."))
-        rows: list[tuple[int, list[Any]]] = []
-        for number, cells in enumerate(
-            sheet.iter_rows(min_row=header_line + 1, max_col=MAX_COLUMNS + 1, values_only=True),
-            start=header_line + 1,
-        ):
-            if number > MAX_PHYSICAL_ROWS:
-                raise _too_many_rows()
-            if any(_text(cell) for cell in cells):
-                rows.append((number, list(cells)))
-                if len(rows) > MAX_ROWS:
-                    raise _too_many_rows()
-        return _Table(header_line, header, rows)
-    except _FileRefused:
-        raise
-    except Exception:  # untrusted input, parsed lazily while rows are read
-        raise _refused(unreadable) from None
-    finally:
-        workbook.close()
-
-
 def _text(value: Any, header: str = "") -> str:
     """A cell as text. XLSX cells may be numbers, dates or booleans."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, int | float) and float(value).is_integer() and abs(value) < 1e15:
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+        and abs(value) < 1e15
+    ):
         digits = str(int(value))
         # A spreadsheet drops the leading zeros of what it took for a number.
         if header == "siren":
@@ -572,65 +397,18 @@ def _text(value: Any, header: str = "") -> str:
         if header == "telephone" and len(digits) == 9:
             return "0" + digits
         return digits
-    text = str(value)
-    if text[:1] == FORMULA_ESCAPE and text[1:2] in FORMULA_TRIGGERS:
-        text = text[1:]
-    return text.strip()
+    return tabular.cell_text(value)
 
 
 def _map_columns(table: _Table, columns: tuple[Column, ...]) -> dict[int, str]:
     """{cell index: column header}; headers are matched ignoring case and accents."""
-    known = {normalize_for_search(column.header): column.header for column in columns}
-    mapping: dict[int, str] = {}
-    unknown: list[str] = []
-    repeated: list[str] = []
-    for index, cell in enumerate(table.header):
-        text = _text(cell)
-        if not text:
-            continue
-        header = known.get(normalize_for_search(text))
-        if header is None:
-            unknown.append(text[:50])
-        elif header in mapping.values():
-            repeated.append(text[:50])
-        else:
-            mapping[index] = header
-    line = table.header_line
-    problems = []
-    if len(table.header) > MAX_COLUMNS:
-        problems.append(ImportProblem(line, "", _("The file has too many columns.")))
-    if unknown:
-        problems.append(
-            ImportProblem(
-                line,
-                "",
-                _("Unknown columns: %(unknown)s. The columns are: %(columns)s.")
-                % {
-                    "unknown": ", ".join(unknown[:20]),
-                    "columns": ", ".join(column.header for column in columns),
-                },
-            )
-        )
-    if repeated:
-        problems.append(
-            ImportProblem(
-                line,
-                "",
-                _("Columns given twice: %(columns)s.") % {"columns": ", ".join(repeated)},
-            )
-        )
-    missing = [c.header for c in columns if c.required and c.header not in mapping.values()]
-    if missing:
-        problems.append(
-            ImportProblem(
-                line,
-                "",
-                _("Required columns missing: %(columns)s.") % {"columns": ", ".join(missing)},
-            )
-        )
-    if problems:
-        raise _FileRefused(*problems)
-    return mapping
+    return tabular.columns_map(
+        table.header,
+        table.header_line,
+        columns=[column.header for column in columns],
+        required=[column.header for column in columns if column.required],
+        max_columns=MAX_COLUMNS,
+    )
 
 
 def _row_values(

@@ -20,7 +20,7 @@ def test_home_presents_the_centre_and_its_six_missions(client):
     missions = response.context["missions"]
     assert len(missions) == 6
     observation = next(section for mission, section in missions if mission.key == "observation")
-    assert observation.url_name == "territories:index"
+    assert observation.url_name == "observation:index"
     content = response.content.decode()
     assert '<html lang="fr">' in content
     assert 'href="#contenu"' in content

@@ -23,6 +23,7 @@ from villes2.actors.services import (
     pending_imports_dir,
     pending_imports_purge,
 )
+from villes2.core.admin import LimitedUploadForm
 from villes2.core.uploads import PendingUploads, UploadLimitHandler, size_label
 
 from .. import services
@@ -43,44 +44,26 @@ def can_import(user) -> bool:
     return user.has_perm("documents.add_document")
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(LimitedUploadForm):
     file = forms.FileField(
         label=gettext_lazy("File"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
-    def __init__(self, *args, too_large: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "CSV (UTF-8 or Windows-1252, columns separated by ; or ,), %(size)s at most."
         ) % {"size": size_label(services.document_import_max_bytes())}
-        # The upload handler dropped a file over the limit: say so, not "required".
-        self.too_large = too_large
-        if too_large:
-            self.fields["file"].required = False
 
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload is None:
-            return upload
-        if upload.size > services.document_import_max_bytes():
-            raise forms.ValidationError(self._too_large_message())
-        if not upload.name.lower().endswith(".csv"):
+    def max_bytes(self) -> int:
+        return services.document_import_max_bytes()
+
+    def check_file_name(self, name: str) -> None:
+        if not name.lower().endswith(".csv"):
             raise forms.ValidationError(
                 _("Choose a .csv file (save the spreadsheet as “CSV UTF-8”).")
             )
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.too_large:
-            self.add_error("file", self._too_large_message())
-        return cleaned
-
-    def _too_large_message(self) -> str:
-        return _("This file is larger than %(size)s: split it.") % {
-            "size": size_label(services.document_import_max_bytes())
-        }
 
 
 class ImportConfirmForm(forms.Form):

@@ -10,8 +10,6 @@ before the import is confirmed. Columns: docs/documents.md, section "CSV import"
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
 import hashlib
 import io
@@ -29,7 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from villes2.actors.models import Organisation, Person
-from villes2.actors.services import ImportProblem
+from villes2.core import tabular
+from villes2.core.tabular import ImportProblem
 from villes2.core.text import normalize_for_search
 from villes2.taxonomy.models import Concept, Label
 from villes2.territories.models import Territory
@@ -250,15 +249,9 @@ def _log_rejection(report: DocumentImportReport, user) -> None:
 
 # --- Reading the file -------------------------------------------------------------------
 
-
-class _FileRefused(Exception):
-    def __init__(self, *problems: ImportProblem):
-        super().__init__(problems)
-        self.problems = list(problems)
-
-
-def _refused(message: str, line: int | None = None) -> _FileRefused:
-    return _FileRefused(ImportProblem(line, "", message))
+# Reading and refusing files is shared with the other importers (core/tabular.py).
+_FileRefused = tabular.FileRefused
+_refused = tabular.refused
 
 
 @dataclass
@@ -272,129 +265,44 @@ def _read_csv(content: bytes) -> _Table:
     limit = document_import_max_bytes()
     if len(content) > limit:
         raise _refused(
-            _("This file is larger than %(size)s: split it.")
-            % {"size": _("%(number)s MB") % {"number": formats.number_format(limit / 2**20, 1)}}
+            _("This file is larger than %(size)s: split it.") % {"size": tabular.megabytes(limit)}
         )
     if not content.strip():
         raise _refused(_("The file is empty."))
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _refused(
-            _("This file is UTF-16 text (Excel's “Unicode text”): save it as “CSV UTF-8”.")
-        )
+    # This import takes CSV only: a workbook is refused with words of its own.
     if content.startswith(b"PK\x03\x04"):
         raise _refused(_("This file is a workbook (XLSX), not CSV: save it as “CSV UTF-8”."))
-    if content.startswith(b"%PDF"):
-        raise _refused(_("This file is a PDF document, not CSV."))
-    if b"\x00" in content:
+    if content.startswith(b"\xd0\xcf\x11\xe0"):  # an old .xls
         raise _refused(_("This file is not text: save the spreadsheet as “CSV UTF-8”."))
-    text = _decode(content)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header: list[str] | None = None
-    header_line = 0
+    table = tabular.csv_table(io.BytesIO(content), delimiters=(";", ","))
     rows: list[tuple[int, list[str]]] = []
-    previous = 0  # the record read next starts on the line after the previous one
     try:
-        for cells in reader:
-            line, previous = previous + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if header is None:
-                header, header_line = cells, line
-            else:
-                rows.append((line, cells))
-                if len(rows) > MAX_ROWS:
-                    raise _refused(
-                        _("The file has more than %(max)s lines: split it.")
-                        % {"max": formats.number_format(MAX_ROWS, force_grouping=True)}
-                    )
-    except csv.Error:
-        raise _refused(
-            _(
-                "This line cannot be read as CSV (a quotation mark is misplaced or not "
-                "closed, or a cell is far too long); the lines after it were not read."
-            ),
-            line=previous + 1,
-        ) from None
-    if header is None:
-        raise _refused(_("The file is empty."))
+        for row in table.rows:
+            rows.append(row)
+            if len(rows) > MAX_ROWS:
+                raise _refused(
+                    _("The file has more than %(max)s lines: split it.")
+                    % {"max": formats.number_format(MAX_ROWS, force_grouping=True)}
+                )
+    finally:
+        table.close()
+    header = table.header
     while header and not header[-1].strip():
         header.pop()
     if not rows:
-        raise _refused(_("The file has a header line but no entries."), line=header_line)
-    return _Table(header_line, header, rows)
-
-
-def _decode(content: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 (what French Excel writes)."""
-    with_bom = content.startswith(codecs.BOM_UTF8)
-    if with_bom:
-        content = content[len(codecs.BOM_UTF8) :]
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
-        if not with_bom:
-            try:
-                return content.decode("cp1252")
-            except UnicodeDecodeError:
-                pass
-    raise _refused(
-        _("This line is neither UTF-8 nor Windows-1252 text: save the file as “CSV UTF-8”."),
-        line=line,
-    )
+        raise _refused(_("The file has a header line but no entries."), line=table.header_line)
+    return _Table(table.header_line, header, rows)
 
 
 def _map_columns(table: _Table) -> dict[int, str]:
     """{cell index: column header}; headers are matched ignoring case and accents."""
-    known = {normalize_for_search(header): header for header in HEADERS}
-    known.update({normalize_for_search(header.replace("_", " ")): header for header in HEADERS})
-    mapping: dict[int, str] = {}
-    unknown: list[str] = []
-    repeated: list[str] = []
-    for index, cell in enumerate(table.header):
-        text = cell.strip()
-        if not text:
-            continue
-        header = known.get(normalize_for_search(text))
-        if header is None:
-            unknown.append(text[:50])
-        elif header in mapping.values():
-            repeated.append(text[:50])
-        else:
-            mapping[index] = header
-    line = table.header_line
-    problems = []
-    if len(table.header) > MAX_COLUMNS:
-        problems.append(ImportProblem(line, "", _("The file has too many columns.")))
-    if unknown:
-        problems.append(
-            ImportProblem(
-                line,
-                "",
-                _("Unknown columns: %(unknown)s. The columns are: %(columns)s.")
-                % {"unknown": ", ".join(unknown[:20]), "columns": ", ".join(HEADERS)},
-            )
-        )
-    if repeated:
-        problems.append(
-            ImportProblem(
-                line, "", _("Columns given twice: %(columns)s.") % {"columns": ", ".join(repeated)}
-            )
-        )
-    missing = [c.header for c in COLUMNS if c.required and c.header not in mapping.values()]
-    if missing:
-        problems.append(
-            ImportProblem(
-                line,
-                "",
-                _("Required columns missing: %(columns)s.") % {"columns": ", ".join(missing)},
-            )
-        )
-    if problems:
-        raise _FileRefused(*problems)
-    return mapping
+    return tabular.columns_map(
+        table.header,
+        table.header_line,
+        columns=HEADERS,
+        required=[column.header for column in COLUMNS if column.required],
+        max_columns=MAX_COLUMNS,
+    )
 
 
 def _row_values(

@@ -1,3 +1,11 @@
-from .aggregation import commune_counts, values_aggregate_upward
+from .aggregation import CommuneClosure, commune_closure, values_aggregate_upward
+from .imports import ImportProblem, ImportReport, values_import
 
-__all__ = ["commune_counts", "values_aggregate_upward"]
+__all__ = [
+    "CommuneClosure",
+    "ImportProblem",
+    "ImportReport",
+    "commune_closure",
+    "values_aggregate_upward",
+    "values_import",
+]

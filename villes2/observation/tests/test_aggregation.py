@@ -14,7 +14,6 @@ from villes2.observation.models import (
 )
 from villes2.observation.services import values_aggregate_upward
 from villes2.territories.models import Territory
-from villes2.territories.services import territory_closure_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +21,18 @@ PERIOD = datetime.date(2021, 1, 1)
 
 
 def _territory(kind, code, *parents):
+    # Codes no real territory has: the reference data may be loaded in the same database.
     territory = Territory.objects.create(
-        kind=kind, code=code, name=f"{kind} {code}", geography_version="COG 2026", source="test"
+        kind=kind, code=f"T{code}", name=f"{kind} {code}", geography_version="COG", source="test"
     )
     territory.parents.set(parents)
+    # The containment closure, as territory_closure_rebuild() makes it (without
+    # rebuilding the closure of every real territory).
+    ancestors = set(parents)
+    for parent in parents:
+        if parent.kind != "epci":
+            ancestors |= set(parent.ancestors.all())
+    territory.ancestors.set(ancestors)
     return territory
 
 
@@ -39,7 +46,6 @@ def place():
     a = _territory("commune", "37261", departement, epci)
     b = _territory("commune", "37122", departement, epci)
     qpv = _territory("qpv", "QN03701M", a)
-    territory_closure_rebuild()
     return {
         "france": france,
         "region": region,
@@ -196,3 +202,19 @@ def test_periods_are_computed_independently(place, source):
 
     assert IndicatorValue.objects.filter(computed=True, period=PERIOD).count() == 4
     assert IndicatorValue.objects.filter(computed=True, period=other).count() == 0
+
+
+def test_the_computed_value_names_the_source_of_most_communal_values(place, source):
+    other = Source.objects.create(
+        code="other", producer="Autre", dataset="Autre", vintage="2021", synthetic=True
+    )
+    c = _territory("commune", "37050", place["departement"], place["epci"])
+    indicator = _indicator("logements")
+    _value(indicator, place["a"], other, 1)
+    _value(indicator, place["b"], source, 2)
+    _value(indicator, c, source, 3)
+
+    values_aggregate_upward(indicator=indicator, periods=[PERIOD])
+
+    computed = IndicatorValue.objects.get(indicator=indicator, territory=place["departement"])
+    assert (computed.value, computed.source) == (6, source)
