@@ -31,6 +31,12 @@ Scales: realistic = the 3,092 communes of the ten départements of the two forme
 regions × 50 indicators × 10 years (1.5 million values); full = the 34,969 communes of
 France (17.5 million values, the issue's figure). The machine's load average is printed
 with each result: the machine is shared.
+
+Options: `--profile DIR` writes pyinstrument profiles (the first import, portraits,
+comparison pages); `--keep` keeps the SQLite and DuckDB files; `--reads-only DATABASE`
+measures the reading again on a database a previous run left (a PostgreSQL URL, or the
+SQLite file kept by `--keep`); `--json FILE` writes the raw results. Results are
+summarised in docs/performance.md, section "Observation (indicators)".
 """
 
 # SQL below is composed from this module's own table names, never from input; the
@@ -353,7 +359,17 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="folder for pyinstrument profiles")
     parser.add_argument("--json", default="", help="write the raw results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite/DuckDB files")
+    parser.add_argument(
+        "--reads-only",
+        default="",
+        metavar="DATABASE",
+        help="measure the reading only (selectors, pages, ORM aggregation) on a database "
+        "a previous run left (the PostgreSQL URL, or the SQLite file of --keep)",
+    )
     args = parser.parse_args()
+    if args.reads_only:
+        _reads_only(args)
+        return
 
     BENCH_DIR.mkdir(exist_ok=True)
     tempfile.tempdir = str(BENCH_DIR)  # django_setup's SQLite folder goes there
@@ -462,6 +478,49 @@ def main() -> None:
     if not args.keep:
         connection.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _reads_only(args) -> None:
+    """The reading part again, on the data a previous run imported (no raw engines)."""
+    folder = Path(tempfile.mkdtemp(prefix="villes2-bench-", dir=BENCH_DIR))
+    os.environ["VILLES2_VAR_DIR"] = str(folder)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    if args.reads_only.startswith("postgres"):
+        os.environ["DATABASE_URL"] = args.reads_only
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from villes2.territories.models import Territory
+
+    if connection.vendor == "sqlite":
+        connection.settings_dict["NAME"] = args.reads_only
+    RESULTS.update(
+        engine=connection.vendor,
+        scale=args.scale,
+        code=code_version(),
+        date=f"{datetime.datetime.now():%Y-%m-%d %H:%M}",
+        folder=str(folder),
+        reads_only=True,
+    )
+    say(f"\n## Observation, {connection.vendor}, {args.scale} scale: reading only\n")
+    say(f"Code `{RESULTS['code']}`, {RESULTS['date']}, load average at start {load()}.")
+    sample = _portrait_sample(args.portraits)
+    RESULTS["portrait_sample"] = {
+        kind: sum(1 for t in sample if t.kind == kind) for kind in sorted({t.kind for t in sample})
+    }
+    region = Territory.objects.get(kind="region", code=REGION)
+    _portraits(sample, None, None, args)
+    _comparisons(None, None, args)
+    _aggregations(region, None, None, args)
+    _report(args)
+    if args.json:
+        Path(args.json).write_text(json.dumps(RESULTS, indent=1, default=str))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _context() -> str:
