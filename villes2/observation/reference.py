@@ -21,6 +21,7 @@ from villes2.territories.reference_data import REFERENCE_DIR, FileProblems, read
 
 from .models import Aggregation, Indicator, IndicatorType, IndicatorValue, Source, period_of_year
 from .services import commune_closure, values_aggregate_upward
+from .services.aggregation import AGGREGATE_KINDS
 
 POPULATION_YEAR = 2023
 GEOGRAPHY = "COG 2026"
@@ -155,14 +156,7 @@ QPV_COUNT = {
 }
 # Territories whose QPV are counted: those of France (the list covers metropolitan
 # France and the DROM, not the COM).
-QPV_COUNTED_KINDS = (
-    TerritoryKind.COMMUNE,
-    TerritoryKind.EPCI,
-    TerritoryKind.DEPARTEMENT,
-    TerritoryKind.REGION,
-    TerritoryKind.FORMER_REGION,
-    TerritoryKind.COUNTRY,
-)
+QPV_COUNTED_KINDS = (TerritoryKind.COMMUNE, *AGGREGATE_KINDS)
 
 
 @dataclass(frozen=True)

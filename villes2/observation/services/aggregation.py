@@ -31,6 +31,9 @@ AGGREGATE_KINDS = (
     TerritoryKind.FORMER_REGION,
     TerritoryKind.COUNTRY,
 )
+# What a computed value is made of: a recomputation rewrites a row when one differs. The
+# communal values are read in this order (after period and territory).
+COMPARED = ("value", "numerator", "denominator", "status", "source_id", "geography")
 
 
 @dataclass(frozen=True)
@@ -78,18 +81,7 @@ def values_aggregate_upward(
         (row.period, row.territory_id): row
         for row in IndicatorValue.objects.filter(
             indicator=indicator, period__in=periods, territory_id__in=set(closure.counts)
-        ).only(
-            "id",
-            "period",
-            "territory_id",
-            "value",
-            "numerator",
-            "denominator",
-            "status",
-            "source_id",
-            "geography",
-            "computed",
-        )
+        ).only("id", "period", "territory_id", "computed", *COMPARED)
     }
     to_create, to_update, to_delete = [], [], []
     for key, row in existing.items():
@@ -108,11 +100,7 @@ def values_aggregate_upward(
     if to_delete:
         deleted = IndicatorValue.objects.filter(pk__in=to_delete).delete()[0]
     IndicatorValue.objects.bulk_create(to_create, batch_size=1000)
-    IndicatorValue.objects.bulk_update(
-        to_update,
-        ["value", "numerator", "denominator", "status", "source", "geography"],
-        batch_size=1000,
-    )
+    IndicatorValue.objects.bulk_update(to_update, COMPARED, batch_size=1000)
     return deleted + len(to_create) + len(to_update)
 
 
@@ -135,16 +123,7 @@ def _computed_values(
             indicator=indicator, period__in=periods, territory__kind=TerritoryKind.COMMUNE
         )
         .order_by()
-        .values_list(
-            "period",
-            "territory_id",
-            "value",
-            "numerator",
-            "denominator",
-            "status",
-            "source_id",
-            "geography",
-        )
+        .values_list("period", "territory_id", *COMPARED)
     )
     # The ORM's query, read from the cursor: Django's per-row converters (a regular
     # expression per date on SQLite) would cost more than the sums.
@@ -217,7 +196,4 @@ def _date(raw) -> datetime.date:
 
 
 def _differs(old: IndicatorValue, new: IndicatorValue) -> bool:
-    return any(
-        getattr(old, name) != getattr(new, name)
-        for name in ("value", "numerator", "denominator", "status", "source_id", "geography")
-    )
+    return any(getattr(old, name) != getattr(new, name) for name in COMPARED)
