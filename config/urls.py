@@ -16,6 +16,8 @@ admin.site.index_title = _("Management")
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    # The activity report (staff only), before the admin's own catch-all.
+    path("gestion/rapport/", include("villes2.reports.urls")),
     path("gestion/", admin.site.urls),
     # Interoperability (docs/interoperability.md): French only, outside i18n_patterns.
     path("oai", include("villes2.api.oai.urls")),
@@ -30,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("agenda/", include("villes2.events.urls")),
     path("experiences/", include("villes2.practices.urls")),
     path("observatoire/", include("villes2.observation.urls")),
+    path("demandes/", include("villes2.inquiries.urls")),
     path("recherche/", include("villes2.search.urls")),
     path("thesaurus/", include("villes2.taxonomy.urls")),
     path("", include((actors_urls.about_urlpatterns, "about"))),

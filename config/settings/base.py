@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "villes2.events",
     "villes2.practices",
     "villes2.observation",
+    "villes2.inquiries",
+    "villes2.reports",
     "villes2.search",
     "villes2.api",
     "django_tasks",
@@ -238,3 +240,14 @@ EVENTS_CLASH_WINDOW_DAYS = env.int("EVENTS_CLASH_WINDOW_DAYS", default=14)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Registrations' personal data are emptied this many months after the event (GDPR).
 EVENTS_REGISTRATION_RETENTION_MONTHS = env.int("EVENTS_REGISTRATION_RETENTION_MONTHS", default=12)
+
+# The information and support desk (docs/inquiries.md).
+# Target response time, in working days (French public holidays excluded).
+INQUIRIES_RESPONSE_WORKING_DAYS = env.int("INQUIRIES_RESPONSE_WORKING_DAYS", default=5)
+# A requester's tracking link expires this many days after it was sent (each mail sends a
+# new one).
+INQUIRIES_TRACKING_DAYS = env.int("INQUIRIES_TRACKING_DAYS", default=180)
+# Answered requests are closed this many days after the answer, and their personal data
+# emptied this many days after closure (2 years).
+INQUIRIES_AUTO_CLOSE_DAYS = env.int("INQUIRIES_AUTO_CLOSE_DAYS", default=30)
+INQUIRIES_RETENTION_DAYS = env.int("INQUIRIES_RETENTION_DAYS", default=730)

@@ -154,6 +154,15 @@ def live_site(live_site_var_dir: Path) -> Iterator[str]:
         "-c",
         f"import runpy; runpy.run_path({str(observation_data)!r})",
     )
+    # Invented requests, FAQ entries and interventions of the desk (data/README.md).
+    for script in ("inquiries_test_data.py", "interventions_test_data.py"):
+        _manage(
+            env,
+            "shell",
+            "--no-imports",
+            "-c",
+            f"import runpy; runpy.run_path({str(Path(__file__).parent / 'data' / script)!r})",
+        )
     _manage(env, "collectstatic", "--noinput")
 
     port = _free_port()

@@ -1,0 +1,1 @@
+"""Invented data for the end-to-end tests of the desk (filled by the work in progress)."""
