@@ -120,7 +120,6 @@ def inquiry_receive(
         by_name=user_name(user) if staff_entry else inquiry.requester_name.strip(),
         at=inquiry.received_at,
         to_status=S.NEW,
-        note=inquiry.get_channel_display(),
     )
     transaction.on_commit(
         lambda: inquiry_mail_send(inquiry.pk, "received", base_url=base_url), robust=True
@@ -442,7 +441,9 @@ def inquiries_retention_purge(*, dry_run: bool = False, now=None) -> tuple[int, 
     expired = Inquiry.objects.filter(status=S.CLOSED, closed_at__lt=limit, purged_at__isnull=True)
     lines = []
     if closed:
-        lines.append(f"Demandes répondues closes automatiquement : {closed}")
+        verb = "à clore" if dry_run else "closes"
+        days = settings.INQUIRIES_AUTO_CLOSE_DAYS
+        lines.append(f"Demandes répondues depuis plus de {days} jours {verb} : {closed}")
     if dry_run:
         count = expired.count()
     else:
@@ -450,6 +451,4 @@ def inquiries_retention_purge(*, dry_run: bool = False, now=None) -> tuple[int, 
             ids = list(expired.select_for_update().values_list("pk", flat=True))
             count = Inquiry.objects.filter(pk__in=ids).update(**PURGED_FIELDS, purged_at=now)
             InquiryAction.objects.filter(inquiry_id__in=ids).update(note="", by_name="")
-    days = settings.INQUIRIES_RETENTION_DAYS
-    lines.append(f"Demandes closes depuis plus de {days} jours purgées : {count}")
     return count, lines
