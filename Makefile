@@ -15,6 +15,9 @@ PORT        ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
+# Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
+
 .PHONY: help run install install-dev test lint migrations-check deploy-check superuser \
 	backup messages clean
 
@@ -69,7 +72,7 @@ run: install
 # --- Checks ----------------------------------------------------------------------------
 
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
