@@ -135,6 +135,13 @@ PAGES = [
     PublicPage("collection-template", "/observatoire/modele/"),
     PublicPage("scheme-dashboard", "/observatoire/dispositif/2/"),
     PublicPage("scheme-dashboard-empty", "/observatoire/dispositif/1/"),
+    # The desk and its FAQ (tests/e2e/data/inquiries_test_data.py: entries 1-3 published,
+    # 4 a draft); the form, thank-you and tracking pages: test_inquiries.py.
+    PublicPage("inquiries", "/demandes/"),
+    PublicPage("faq", "/demandes/faq/"),
+    PublicPage("faq-search", "/demandes/faq/?q=atelier+sant%C3%A9&theme=sante"),
+    PublicPage("faq-entry", "/demandes/faq/1/"),
+    PublicPage("faq-draft", "/demandes/faq/4/", status=404),
 ]
 
 PAGES_BY_SLUG = {public_page.slug: public_page for public_page in PAGES}

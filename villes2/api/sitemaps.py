@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from villes2.actors.models import Organisation
 from villes2.documents.models import Document
 from villes2.events.sitemaps import CycleSitemap, EventSitemap
+from villes2.inquiries.sitemaps import FaqSitemap
 from villes2.practices.sitemaps import PracticeSitemap
 from villes2.taxonomy.models import Concept
 from villes2.territories.models import Territory, TerritoryKind
@@ -41,6 +42,8 @@ class StaticPagesSitemap(FrenchSitemap):
             "territories:index",
             "actors:index",
             "taxonomy:index",
+            "inquiries:index",
+            "inquiries:faq",
         ]
 
     def location(self, item: str) -> str:
@@ -113,6 +116,7 @@ SITEMAPS = {
     "events": EventSitemap,
     "cycles": CycleSitemap,
     "experiences": PracticeSitemap,
+    "faq": FaqSitemap,
 }
 
 

@@ -17,7 +17,7 @@ def site(request):
         for code, name in settings.LANGUAGES
     ]
     return {
-        "navigation": registry.navigation,
+        "navigation": [item for item in registry.navigation if item.header],
         "language_alternates": alternates,
         "map_tile_url": settings.VILLES2_MAP_TILE_URL,
         "map_tile_attribution": settings.VILLES2_MAP_TILE_ATTRIBUTION,

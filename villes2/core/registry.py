@@ -30,6 +30,9 @@ class NavItem:
     label: str | Promise
     url_name: str
     order: int
+    # False: a section of the site that the header's menu leaves out (it would no longer
+    # fit on one line at 1280 px); the home page's missions and the footer link it.
+    header: bool = True
 
     @property
     def namespace(self) -> str:

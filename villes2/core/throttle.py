@@ -27,3 +27,22 @@ def client_address(request) -> str:
     """The client's address as the server sees it (behind the proxy of production,
     Django's `SECURE_PROXY_SSL_HEADER` setup passes REMOTE_ADDR through)."""
     return request.META.get("REMOTE_ADDR", "")
+
+
+def sender_throttled(
+    request, email: str, *, scope: str, per_address: int, per_email: int, window: int = 3600
+) -> bool:
+    """True when a public form has been sent too often in the window from this client
+    address (`per_address`: colleagues behind one office address) or for this e-mail
+    (`per_email`). Counts one more sending on both."""
+    return not (
+        throttle_allows(
+            scope=f"{scope}-address",
+            key=client_address(request),
+            limit=per_address,
+            window=window,
+        )
+        and throttle_allows(
+            scope=f"{scope}-email", key=email.strip().casefold(), limit=per_email, window=window
+        )
+    )

@@ -10,9 +10,10 @@ class InquiriesConfig(AppConfig):
     verbose_name = _("Requests and interventions")
 
     def ready(self) -> None:
-        from villes2.core.registry import RetentionTask, registry
+        from villes2.core.registry import NavItem, RetentionTask, registry
+        from villes2.core.search import search_registry
 
-        from . import services
+        from . import search, services
 
         registry.add_retention_task(
             RetentionTask(
@@ -21,3 +22,10 @@ class InquiriesConfig(AppConfig):
                 services.retention_task,
             )
         )
+        # Not in the header's menu (it would no longer fit on one line at 1280 px): the
+        # footer and the home page's missions link the desk.
+        registry.add_section(
+            NavItem("inquiries", _("Ask us"), "inquiries:index", order=60, header=False)
+        )
+        search_registry.register(search.FAQ)
+        search_registry.add_facet_labels("type", search.type_labels)

@@ -15,10 +15,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from villes2.core.forms import PublicForm
 from villes2.core.text import normalize_for_search
 from villes2.core.validators import no_line_break
 from villes2.taxonomy.models import Concept
-from villes2.taxonomy.selectors import theme_scheme
+from villes2.taxonomy.selectors import theme_concepts
 from villes2.territories.forms import TerritoryField
 from villes2.territories.models import Scheme
 
@@ -79,9 +80,11 @@ class ChoiceGroup:
     items: list[ChoiceItem]
 
 
-class PracticeSubmissionForm(forms.ModelForm):
+class PracticeSubmissionForm(PublicForm, forms.ModelForm):
     """The fields of the fiche a submitter can fill in, the contact, the consent, and a
-    field hidden from people (a robot filling every field fills it)."""
+    field hidden from people (a robot filling every field fills it: `PublicForm`)."""
+
+    summary_labels = SUMMARY_LABELS
 
     publics = forms.MultipleChoiceField(
         label=_("Target publics"),
@@ -117,7 +120,6 @@ class PracticeSubmissionForm(forms.ModelForm):
             "required": _("Tick this box: the centre needs your contact to review the record.")
         },
     )
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     class Meta:
         model = Practice
@@ -176,12 +178,7 @@ class PracticeSubmissionForm(forms.ModelForm):
                 },
             )
         super().__init__(*args, **kwargs)
-        scheme = theme_scheme()
-        self.fields["themes"].queryset = (
-            Concept.objects.filter(scheme=scheme, deprecated=False)
-            if scheme is not None
-            else Concept.objects.none()
-        )
+        self.fields["themes"].queryset = theme_concepts()
         self._theme_groups = None
         for name, max_length in (
             ("summary", SUMMARY_MAX),
@@ -206,7 +203,6 @@ class PracticeSubmissionForm(forms.ModelForm):
             ("submitter_organisation", "organization"),
         ):
             self.fields[name].widget.attrs["autocomplete"] = value
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean_publics(self) -> list[str]:
         chosen = set(self.cleaned_data["publics"])
@@ -226,9 +222,6 @@ class PracticeSubmissionForm(forms.ModelForm):
         cleaned["territories"] = list(dict.fromkeys(t for t in territories if t is not None))
         return cleaned
 
-    def is_robot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
-
     def contact_email(self) -> str:
         """The address the acknowledgement goes to (the account's when left empty)."""
         email = self.cleaned_data.get("submitter_email") or ""
@@ -241,7 +234,7 @@ class PracticeSubmissionForm(forms.ModelForm):
         theme), then the concepts below it, each shown once (under its first top theme in
         alphabetical order when it has several)."""
         if self._theme_groups is None:
-            self._theme_groups = _theme_groups(self["themes"])
+            self._theme_groups = theme_choice_groups(self["themes"])
         return self._theme_groups
 
     def scheme_items(self) -> list[ChoiceItem]:
@@ -256,23 +249,10 @@ class PracticeSubmissionForm(forms.ModelForm):
             for widget in self["schemes"].subwidgets
         ]
 
-    def error_links(self) -> list[tuple[str, str, str]]:
-        """For the summary at the top: (anchor, field label, message) of every error."""
-        links = []
-        for name, errors in self.errors.items():
-            if name == forms.forms.NON_FIELD_ERRORS:
-                continue
-            bound = self[name]
-            anchor = bound.auto_id
-            if isinstance(bound.field.widget, forms.CheckboxSelectMultiple):
-                anchor = f"{bound.auto_id}_0"
-            label = SUMMARY_LABELS.get(name, bound.label)
-            for message in errors:
-                links.append((anchor, str(label), message))
-        return links
 
-
-def _theme_groups(bound) -> list[ChoiceGroup]:
+def theme_choice_groups(bound) -> list[ChoiceGroup]:
+    """The checkboxes of a field of the theme scheme's concepts (`bound`), grouped
+    under their top theme (also the desk's form, `inquiries.forms`)."""
     concepts = {concept.pk: concept for concept in bound.field.queryset.order_by()}
     parents: dict[int, list[int]] = {}
     for child, parent in Concept.broader.through.objects.filter(

@@ -16,6 +16,15 @@ def theme_scheme() -> ConceptScheme | None:
     return ConceptScheme.objects.filter(is_theme_scheme=True).first()
 
 
+def theme_concepts():
+    """The concepts a public form offers as themes: the theme scheme's, not deprecated
+    (none while no scheme is the theme scheme)."""
+    scheme = theme_scheme()
+    if scheme is None:
+        return Concept.objects.none()
+    return Concept.objects.filter(scheme=scheme, deprecated=False)
+
+
 def _broader_map() -> dict[int, list[int]]:
     through = Concept.broader.through
     parents: dict[int, list[int]] = {}

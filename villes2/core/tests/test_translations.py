@@ -17,8 +17,9 @@ def test_catalogue_is_complete_and_compiled(language):
     assert [e.msgid for e in catalogue.fuzzy_entries()] == []
     assert [e.msgid for e in catalogue.obsolete_entries()] == []
     compiled = polib.mofile(str(source.with_suffix(".mo")))
-    assert {e.msgid: e.msgstr for e in compiled if not e.msgid_plural} == {
-        e.msgid: e.msgstr for e in catalogue.translated_entries() if not e.msgid_plural
+    # Keyed by context and msgid: one msgid may have several contexts.
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural} == {
+        (e.msgctxt, e.msgid): e.msgstr for e in catalogue.translated_entries() if not e.msgid_plural
     }
 
 

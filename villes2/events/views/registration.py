@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from villes2.core.throttle import client_address, throttle_allows
+from villes2.core.throttle import sender_throttled
 
 from .. import services
 from ..certificates import certificate_file_name, certificate_pdf
@@ -44,19 +44,13 @@ def _public_event(slug: str) -> Event:
 
 
 def _throttled(request, email: str) -> bool:
-    return not (
-        throttle_allows(
-            scope="event-registration-address",
-            key=client_address(request),
-            limit=REGISTRATIONS_PER_ADDRESS,
-            window=THROTTLE_WINDOW,
-        )
-        and throttle_allows(
-            scope="event-registration-email",
-            key=email.casefold(),
-            limit=REGISTRATIONS_PER_EMAIL,
-            window=THROTTLE_WINDOW,
-        )
+    return sender_throttled(
+        request,
+        email,
+        scope="event-registration",
+        per_address=REGISTRATIONS_PER_ADDRESS,
+        per_email=REGISTRATIONS_PER_EMAIL,
+        window=THROTTLE_WINDOW,
     )
 
 

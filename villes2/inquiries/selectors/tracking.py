@@ -6,7 +6,13 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Prefetch
 from django.urls import reverse
+
+from villes2.actors.models import Organisation
+from villes2.documents.models import Document
+from villes2.events.models import Event
+from villes2.practices.models import Practice
 
 from ..models import Inquiry
 
@@ -27,7 +33,10 @@ def inquiry_tracking_url(inquiry: Inquiry) -> str:
 
 def inquiry_from_tracking_token(token: str) -> Inquiry | None:
     """The request of a tracking token, or None. Links expire
-    `INQUIRIES_TRACKING_DAYS` after they were issued (each mail issues a new one)."""
+    `INQUIRIES_TRACKING_DAYS` after they were issued (each mail issues a new one). The
+    linked resources the requester may see come as `public_documents`,
+    `public_practices`, `public_organisations` and `public_events`: a document withdrawn
+    or an event unpublished since the answer is not shown."""
     try:
         payload = _signer().unsign_object(
             token, max_age=datetime.timedelta(days=settings.INQUIRIES_TRACKING_DAYS)
@@ -42,6 +51,11 @@ def inquiry_from_tracking_token(token: str) -> Inquiry | None:
     return (
         Inquiry.objects.filter(pk=pk, tracking_key=key, purged_at__isnull=True)
         .select_related("territory")
-        .prefetch_related("documents", "practices", "organisations", "events")
+        .prefetch_related(
+            Prefetch("documents", Document.objects.public(), to_attr="public_documents"),
+            Prefetch("practices", Practice.objects.public(), to_attr="public_practices"),
+            Prefetch("organisations", Organisation.objects.all(), to_attr="public_organisations"),
+            Prefetch("events", Event.objects.public(), to_attr="public_events"),
+        )
         .first()
     )

@@ -1,5 +1,7 @@
+from .faq import faq_delete, faq_publish, faq_relations_changed, faq_save, faq_unpublish
 from .requests import (
     TRANSITIONS,
+    answer_links_check,
     due_date_for,
     inquiries_auto_close,
     inquiries_retention_purge,
@@ -17,7 +19,13 @@ from .working_days import add_working_days, is_working_day, working_days_between
 __all__ = [
     "TRANSITIONS",
     "add_working_days",
+    "answer_links_check",
     "due_date_for",
+    "faq_delete",
+    "faq_publish",
+    "faq_relations_changed",
+    "faq_save",
+    "faq_unpublish",
     "inquiries_auto_close",
     "inquiries_retention_purge",
     "inquiry_answer",

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import (
     MANUAL_ACTIONS,
@@ -22,6 +23,7 @@ from ..models import (
     InquiryAction,
 )
 from ..models import InquiryStatus as S
+from ..selectors.desk import RESOURCE_FIELDS, public_resources
 from .working_days import add_working_days
 
 # The statuses a request may move to from each status by `inquiry_transition`. Assigning
@@ -286,6 +288,35 @@ def inquiry_log_action(
     return action
 
 
+def answer_links_check(**links) -> None:
+    """Refuse links to what the requester could not open (a draft, a record for the
+    staff only, an unpublished event), naming each, on its field."""
+    errors = {}
+    for name, values in links.items():
+        if values is None:
+            continue
+        values = list(values)
+        public = set(
+            public_resources(
+                name,
+                RESOURCE_FIELDS[name].model._default_manager.filter(
+                    pk__in=[value.pk for value in values]
+                ),
+            ).values_list("pk", flat=True)
+        )
+        hidden = [value for value in values if value.pk not in public]
+        if hidden:
+            errors[name] = ngettext(
+                "Not public, so the requester could not open it: %(titles)s. Remove it "
+                "from the answer or publish it first.",
+                "Not public, so the requester could not open them: %(titles)s. Remove them "
+                "from the answer or publish them first.",
+                len(hidden),
+            ) % {"titles": ", ".join(_("“%(title)s”") % {"title": value} for value in hidden)}
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def inquiry_answer(
     inquiry: Inquiry,
@@ -307,6 +338,9 @@ def inquiry_answer(
     _require(user, "inquiries.answer_inquiry")
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer before sending it.")})
+    answer_links_check(
+        documents=documents, practices=practices, organisations=organisations, events=events
+    )
     current = _locked(inquiry)
     _check_expected(current, expected_status)
     if current.purged_at is not None:
@@ -387,6 +421,8 @@ def _staff_recipients() -> list[str]:
 
 # --- Retention ---------------------------------------------------------------------------
 
+PURGE_BATCH = 1000
+
 PURGED_FIELDS = {
     "requester_name": "",
     "requester_email": "",
@@ -445,10 +481,19 @@ def inquiries_retention_purge(*, dry_run: bool = False, now=None) -> tuple[int, 
         days = settings.INQUIRIES_AUTO_CLOSE_DAYS
         lines.append(f"Demandes répondues depuis plus de {days} jours {verb} : {closed}")
     if dry_run:
-        count = expired.count()
-    else:
+        return expired.count(), lines
+    # In batches, each its own transaction: the first purge of years of requests rewrites
+    # hundreds of thousands of log rows.
+    count = 0
+    while True:
         with transaction.atomic():
-            ids = list(expired.select_for_update().values_list("pk", flat=True))
-            count = Inquiry.objects.filter(pk__in=ids).update(**PURGED_FIELDS, purged_at=now)
+            ids = list(
+                expired.select_for_update()
+                .order_by("pk")
+                .values_list("pk", flat=True)[:PURGE_BATCH]
+            )
+            if not ids:
+                break
+            count += Inquiry.objects.filter(pk__in=ids).update(**PURGED_FIELDS, purged_at=now)
             InquiryAction.objects.filter(inquiry_id__in=ids).update(note="", by_name="")
     return count, lines

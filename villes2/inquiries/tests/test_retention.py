@@ -82,3 +82,12 @@ def test_the_purge_command_runs_it(capsys):
     )
     call_command("purge_personal_data")
     assert Inquiry.objects.filter(purged_at__isnull=False).count() == 1
+
+
+def test_the_purge_works_in_batches(monkeypatch):
+    monkeypatch.setattr(services.requests, "PURGE_BATCH", 2)
+    for _ in range(5):
+        closed_days_ago(1000)
+    count, _lines = services.inquiries_retention_purge()
+    assert count == 5
+    assert not Inquiry.objects.filter(purged_at__isnull=True).exists()

@@ -65,3 +65,20 @@ def test_working_days_between_is_the_inverse_of_add():
 )
 def test_working_days_between(start, end, expected):
     assert working_days_between(start, end) == expected
+
+
+def test_the_computed_count_equals_counting_day_by_day():
+    import random
+
+    def counted(start, end):
+        return sum(
+            is_working_day(start + datetime.timedelta(days=offset))
+            for offset in range(1, (end - start).days + 1)
+        )
+
+    rng = random.Random(8)
+    first = D(1989, 12, 1)  # before the epoch of the ranks too
+    for _ in range(3000):
+        start = first + datetime.timedelta(days=rng.randrange(0, 14000))
+        end = start + datetime.timedelta(days=rng.randrange(-30, 1500))
+        assert working_days_between(start, end) == max(counted(start, end), 0), (start, end)

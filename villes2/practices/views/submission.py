@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from villes2.core.throttle import client_address, throttle_allows
+from villes2.core.forms import add_service_error
+from villes2.core.throttle import sender_throttled
 
 from .. import services
 from ..forms import PracticeSubmissionForm
@@ -31,30 +32,14 @@ DONE_PARAMETER = "fiche"
 
 
 def _throttled(request, email: str) -> bool:
-    return not (
-        throttle_allows(
-            scope="practice-submission-address",
-            key=client_address(request),
-            limit=SUBMISSIONS_PER_ADDRESS,
-            window=THROTTLE_WINDOW,
-        )
-        and throttle_allows(
-            scope="practice-submission-email",
-            key=email.strip().casefold(),
-            limit=SUBMISSIONS_PER_EMAIL,
-            window=THROTTLE_WINDOW,
-        )
+    return sender_throttled(
+        request,
+        email,
+        scope="practice-submission",
+        per_address=SUBMISSIONS_PER_ADDRESS,
+        per_email=SUBMISSIONS_PER_EMAIL,
+        window=THROTTLE_WINDOW,
     )
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """The service's refusal on the form: on its field when the form has it, at the top
-    otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -88,7 +73,7 @@ def practice_submit_view(request):
                     base_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_error(form, error)
             else:
                 token = signing.dumps(practice.pk, salt=DONE_SALT)
                 return redirect(f"{reverse('practices:submit_done')}?{DONE_PARAMETER}={token}")
