@@ -250,4 +250,6 @@ INQUIRIES_TRACKING_DAYS = env.int("INQUIRIES_TRACKING_DAYS", default=180)
 # Answered requests are closed this many days after the answer, and their personal data
 # emptied this many days after closure (2 years).
 INQUIRIES_AUTO_CLOSE_DAYS = env.int("INQUIRIES_AUTO_CLOSE_DAYS", default=30)
+# Open requests with no log entry for this many days are closed as abandoned.
+INQUIRIES_STALE_DAYS = env.int("INQUIRIES_STALE_DAYS", default=180)
 INQUIRIES_RETENTION_DAYS = env.int("INQUIRIES_RETENTION_DAYS", default=730)

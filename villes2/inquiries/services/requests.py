@@ -5,9 +5,12 @@ that changes a request's status (docs/inquiries.md)."""
 import datetime
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,6 +22,7 @@ from ..models import (
     RESPONSE_ACTIONS,
     ActionKind,
     Channel,
+    FaqEntry,
     Inquiry,
     InquiryAction,
 )
@@ -351,7 +355,9 @@ def inquiry_answer(
     before = current.status
     current.answer = answer.strip()
     current.status = S.ANSWERED
-    current.answered_at = now
+    # A corrected answer (after reopening) keeps the date of the first: the report
+    # counts the time to the first answer.
+    current.answered_at = current.answered_at or now
     current.first_response_at = current.first_response_at or now
     current.full_clean()
     current.save(
@@ -436,33 +442,61 @@ PURGED_FIELDS = {
 }
 
 
+def _to_close(now) -> tuple[models.QuerySet, models.QuerySet]:
+    """Answered requests left so for `INQUIRIES_AUTO_CLOSE_DAYS`, and open requests with
+    no log entry for `INQUIRIES_STALE_DAYS` (abandoned: the requester never came back)."""
+    answered = Inquiry.objects.filter(
+        status=S.ANSWERED,
+        answered_at__lt=now - datetime.timedelta(days=settings.INQUIRIES_AUTO_CLOSE_DAYS),
+    )
+    stale = (
+        Inquiry.objects.open()
+        .annotate(last_action=Max("actions__at"))
+        .filter(last_action__lt=now - datetime.timedelta(days=settings.INQUIRIES_STALE_DAYS))
+    )
+    return answered, stale
+
+
 def inquiries_auto_close(*, dry_run: bool = False, now=None) -> int:
-    """Answered requests left so for `INQUIRIES_AUTO_CLOSE_DAYS` are closed (logged as a
-    step of the site), so that their retention period starts."""
+    """Close answered requests and abandoned open ones (`_to_close`), logged as a step of
+    the site, so that their retention period starts: no request keeps its personal data
+    for ever."""
     now = now or timezone.now()
-    since = now - datetime.timedelta(days=settings.INQUIRIES_AUTO_CLOSE_DAYS)
-    answered = Inquiry.objects.filter(status=S.ANSWERED, answered_at__lt=since)
+    answered, stale = _to_close(now)
     if dry_run:
-        return answered.count()
+        return answered.count() + stale.count()
+    reasons = (
+        (
+            answered,
+            _("Closed automatically %(days)s days after the answer.")
+            % {"days": settings.INQUIRIES_AUTO_CLOSE_DAYS},
+        ),
+        (
+            stale,
+            _("Closed automatically: nothing was done for %(days)s days.")
+            % {"days": settings.INQUIRIES_STALE_DAYS},
+        ),
+    )
     count = 0
-    for inquiry in answered.order_by("pk").iterator():
-        with transaction.atomic():
-            current = _locked(inquiry)
-            if current.status != S.ANSWERED:
-                continue
-            current.status, current.closed_at = S.CLOSED, now
-            current.save(update_fields=["status", "closed_at", "updated_at"])
-            _log(
-                current,
-                ActionKind.STATUS,
-                by_name="Villes²",
-                at=now,
-                from_status=S.ANSWERED,
-                to_status=S.CLOSED,
-                note=_("Closed automatically %(days)s days after the answer.")
-                % {"days": settings.INQUIRIES_AUTO_CLOSE_DAYS},
-            )
-            count += 1
+    for queryset, note in reasons:
+        for pk in list(queryset.order_by("pk").values_list("pk", flat=True)):
+            with transaction.atomic():
+                current = Inquiry.objects.select_for_update().get(pk=pk)
+                if current.status == S.CLOSED:
+                    continue
+                before = current.status
+                current.status, current.closed_at = S.CLOSED, now
+                current.save(update_fields=["status", "closed_at", "updated_at"])
+                _log(
+                    current,
+                    ActionKind.STATUS,
+                    by_name="Villes²",
+                    at=now,
+                    from_status=before,
+                    to_status=S.CLOSED,
+                    note=note,
+                )
+                count += 1
     return count
 
 
@@ -478,8 +512,11 @@ def inquiries_retention_purge(*, dry_run: bool = False, now=None) -> tuple[int, 
     lines = []
     if closed:
         verb = "à clore" if dry_run else "closes"
-        days = settings.INQUIRIES_AUTO_CLOSE_DAYS
-        lines.append(f"Demandes répondues depuis plus de {days} jours {verb} : {closed}")
+        lines.append(
+            f"Demandes {verb} automatiquement (répondues depuis plus de "
+            f"{settings.INQUIRIES_AUTO_CLOSE_DAYS} jours, ou sans action depuis plus de "
+            f"{settings.INQUIRIES_STALE_DAYS} jours) : {closed}"
+        )
     if dry_run:
         return expired.count(), lines
     # In batches, each its own transaction: the first purge of years of requests rewrites
@@ -496,4 +533,26 @@ def inquiries_retention_purge(*, dry_run: bool = False, now=None) -> tuple[int, 
                 break
             count += Inquiry.objects.filter(pk__in=ids).update(**PURGED_FIELDS, purged_at=now)
             InquiryAction.objects.filter(inquiry_id__in=ids).update(note="", by_name="")
+            _purge_copies(ids)
     return count, lines
+
+
+def _purge_copies(ids: list[int]) -> None:
+    """What holds a purged request's words elsewhere: FAQ drafts drawn from it and never
+    published (the staff had not anonymised them yet) are deleted with their index
+    entries; published entries, anonymised, only lose their link to it. The back
+    office's log keeps each object's name ("D2026-00042 — subject"): it is cut back to
+    the reference."""
+    from .faq import faq_delete
+
+    for entry in FaqEntry.objects.filter(source_id__in=ids, published=False):
+        faq_delete(entry)
+    FaqEntry.objects.filter(source_id__in=ids).update(source=None)
+    content_type = ContentType.objects.get_for_model(Inquiry)
+    logged = LogEntry.objects.filter(content_type=content_type, object_id__in=map(str, ids))
+    references = {
+        str(inquiry.pk): inquiry.reference
+        for inquiry in Inquiry.objects.filter(pk__in=ids).only("pk", "received_at")
+    }
+    for entry in logged.only("pk", "object_id"):
+        LogEntry.objects.filter(pk=entry.pk).update(object_repr=references.get(entry.object_id, ""))

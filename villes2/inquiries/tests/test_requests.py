@@ -307,3 +307,13 @@ def test_tracking_token_expires(settings, monkeypatch):
     monkeypatch.undo()
     assert tracking.inquiry_from_tracking_token(old) is None
     assert tracking.inquiry_from_tracking_token(recent) == inquiry
+
+
+def test_a_corrected_answer_keeps_the_date_of_the_first():
+    inquiry = InquiryFactory(status=S.ANSWERED)
+    first = timezone.now() - datetime.timedelta(days=20)
+    Inquiry.objects.filter(pk=inquiry.pk).update(answered_at=first)
+    services.inquiry_transition(inquiry, to_status=S.IN_PROGRESS)
+    services.inquiry_answer(inquiry, answer="Réponse corrigée")
+    assert inquiry.answered_at == first and inquiry.answer == "Réponse corrigée"
+    assert inquiry.actions.filter(kind=ActionKind.ANSWER).count() == 2

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from villes2.core.testing import staff_user
 from villes2.inquiries import services
-from villes2.inquiries.models import ActionKind, Inquiry
+from villes2.inquiries.models import ActionKind, FaqEntry, Inquiry, InquiryAction
 from villes2.inquiries.models import InquiryStatus as S
 from villes2.inquiries.selectors import tracking
 from villes2.inquiries.tests.factories import InquiryFactory
@@ -65,7 +66,10 @@ def test_answered_requests_are_closed_after_a_month():
     Inquiry.objects.filter(pk=old.pk).update(answered_at=timezone.now() - 31 * DAY)
     recent = InquiryFactory(status=S.ANSWERED)
     count, lines = services.inquiries_retention_purge()
-    assert count == 0 and lines == ["Demandes répondues depuis plus de 30 jours closes : 1"]
+    assert count == 0 and lines == [
+        "Demandes closes automatiquement (répondues depuis plus de 30 jours, ou sans action "
+        "depuis plus de 180 jours) : 1"
+    ]
     old.refresh_from_db()
     recent.refresh_from_db()
     assert old.status == S.CLOSED and old.closed_at is not None
@@ -91,3 +95,46 @@ def test_the_purge_works_in_batches(monkeypatch):
     count, _lines = services.inquiries_retention_purge()
     assert count == 5
     assert not Inquiry.objects.filter(purged_at__isnull=True).exists()
+
+
+def test_abandoned_open_requests_are_closed():
+    abandoned = InquiryFactory(status=S.WAITING)
+    InquiryAction.objects.filter(inquiry=abandoned).update(at=timezone.now() - 181 * DAY)
+    active = InquiryFactory(status=S.WAITING)
+    InquiryAction.objects.filter(inquiry=active).update(at=timezone.now() - 179 * DAY)
+    assert services.inquiries_auto_close(dry_run=True) == 1
+    assert services.inquiries_auto_close() == 1
+    abandoned.refresh_from_db()
+    active.refresh_from_db()
+    assert abandoned.status == S.CLOSED and active.status == S.WAITING
+    step = abandoned.actions.get(kind=ActionKind.STATUS, to_status=S.CLOSED)
+    assert (step.from_status, step.by_name) == (S.WAITING, "Villes²")
+
+
+def test_the_purge_reaches_faq_drafts_and_the_admin_log():
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from villes2.core.models import SearchEntry
+    from villes2.inquiries.services import faq_publish
+    from villes2.inquiries.services.desk import faq_draft_from_inquiry
+
+    old = closed_days_ago(800, subject="Mme Dupont, Tours")
+    draft = faq_draft_from_inquiry(old)
+    published = faq_draft_from_inquiry(old)
+    published.question = "Comment financer un poste d'adulte-relais ?"
+    published.save()
+    faq_publish(published)
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Inquiry),
+        object_id=str(old.pk),
+        object_repr=str(old),
+        action_flag=CHANGE,
+        user=staff_user("someone"),
+    )
+    services.inquiries_retention_purge()
+    assert not FaqEntry.objects.filter(pk=draft.pk).exists()
+    published.refresh_from_db()
+    assert published.source is None and published.published
+    assert list(LogEntry.objects.values_list("object_repr", flat=True)) == [old.reference]
+    assert not SearchEntry.objects.filter(kind="faq", object_id=draft.pk).exists()

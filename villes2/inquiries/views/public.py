@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -89,6 +90,7 @@ def inquiry_new(request):
         else:
             inquiry = form.save(commit=False)
             inquiry.channel = Channel.WEB
+            sent_at = timezone.now()
             try:
                 inquiry = services.inquiry_receive(
                     inquiry,
@@ -100,6 +102,11 @@ def inquiry_new(request):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
+                if inquiry.created_at < sent_at:
+                    # The same request sent again (a double click, a reload): the first
+                    # was kept and its link mailed. The page only thanks, naming nothing,
+                    # so that repeating someone's request cannot reveal their link.
+                    return redirect(reverse("inquiries:done"))
                 token = signing.dumps(inquiry.pk, salt=DONE_SALT)
                 return redirect(f"{reverse('inquiries:done')}?{DONE_PARAMETER}={token}")
     return render(request, "inquiries/new.html", {"form": form}, status=status)

@@ -226,7 +226,13 @@ def test_the_thank_you_page_names_the_record(client, django_capture_on_commit_ca
     assert "no-cache" in page["Cache-Control"]
 
 
-@pytest.mark.parametrize("token", ["", "12", "bidon:abc", signing.dumps("x", salt="autre")])
+# Ids given: a signed token holds the time it was made, which differs between the test
+# processes collecting it (pytest-xdist).
+@pytest.mark.parametrize(
+    "token",
+    ["", "12", "bidon:abc", signing.dumps("x", salt="autre")],
+    ids=["empty", "number", "unsigned", "other-salt"],
+)
 def test_the_thank_you_page_without_a_valid_reference_names_nothing(client, token, db):
     response = client.get(reverse("practices:submit_done"), {"fiche": token})
     assert response.status_code == 200

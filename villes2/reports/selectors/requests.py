@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villes2.inquiries.models import (
+    OPEN_STATUSES,
     Channel,
     Inquiry,
     InquiryAction,
@@ -411,11 +412,16 @@ def open_at_year_end(period: Period) -> Figure:
         if Period(year).start > now:
             continue
         end = min(Period(year).end, now)
-        is_open = (
-            Q(received_at__lt=end)
-            & (Q(answered_at__isnull=True) | Q(answered_at__gte=end))
-            & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
-        )
+        if end == now:
+            # Today: the statuses, as the desk counts its queue (a request answered,
+            # then reopened and still open, counts).
+            is_open = Q(status__in=OPEN_STATUSES)
+        else:
+            is_open = (
+                Q(received_at__lt=end)
+                & (Q(answered_at__isnull=True) | Q(answered_at__gte=end))
+                & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+            )
         day = min(timezone.localtime(end).date(), today)
         aggregates[f"open_{year}"] = Count("pk", filter=is_open)
         aggregates[f"late_{year}"] = Count("pk", filter=is_open & Q(due_date__lt=day))
@@ -428,9 +434,10 @@ def open_at_year_end(period: Period) -> Figure:
         title=_("Requests open today") if current else _("Requests open at the end of the year"),
         definition=_(
             "Requests received on or before 31 December and neither answered nor closed "
-            "by then, whatever the year they were received (the desk's stock); for the "
-            "current year, today. Read from the dates of answer and closure: a request "
-            "closed and later reopened counts as open since its receipt."
+            "by then, whatever the year they were received (the desk's stock), read from "
+            "the dates of answer and closure (a request closed and later reopened counts "
+            "as open since its receipt); for the current year, the requests open today, "
+            "as the desk's queue counts them."
         ),
         columns=[Column(_("Requests"), _("requests"), compare=True)],
     )
