@@ -399,7 +399,7 @@ def validate_half_days(value) -> None:
         raise ValidationError(_("Count the time in half-days: 0.5, 1, 1.5, 2…"), code="half_days")
 
 
-class Intervention(models.Model):
+class Intervention(Versioned):
     """Support given to a site: a day's advice, a meeting facilitated, a steering committee
     attended… counted in half-days per site, as the national network counts them."""
 

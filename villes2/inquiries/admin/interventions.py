@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from villes2.accounts.roles import STAFF_ROLES
+from villes2.core.admin import ConcurrentEditAdminMixin, VersionedAdminForm
 
 from ..filters import InterventionFilterSet
 from ..models import Inquiry, Intervention, Procedure, validate_half_days
@@ -97,7 +98,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(VersionedAdminForm):
     """Half-days as a French number ("1,5") with one message for every wrong value;
     procedures as checkboxes (the model keeps a JSON list, in the list's order); the
     date and the site checked by the service's rules, on their fields."""
@@ -135,8 +136,27 @@ class InterventionForm(forms.ModelForm):
 # --- The admin ------------------------------------------------------------------------
 
 
+class _SaveThroughService(admin.ModelAdmin):
+    """Saves through `intervention_save` (below `ConcurrentEditAdminMixin`, which sets
+    the version first)."""
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        intervention_save(
+            obj,
+            organisations=data.get("organisations"),
+            schemes=data.get("schemes"),
+            staff=data.get("staff"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # `intervention_save` wrote the many-to-many fields with the intervention.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
 @admin.register(Intervention)
-class InterventionAdmin(admin.ModelAdmin):
+class InterventionAdmin(ConcurrentEditAdminMixin, _SaveThroughService):
     form = InterventionForm
     list_display = (
         "date",
@@ -158,13 +178,11 @@ class InterventionAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ("title", "site__name", "site__code", "notes", "organisations__name")
     autocomplete_fields = ("site", "organisations", "schemes", "inquiry")
-    # The request is searched when the desk's admin can search requests (see below).
-    raw_id_fields = ("inquiry",)
     fieldsets = (
         (None, {"fields": ("date", "title", "site", "kind", "half_days")}),
         (_("Procedures and schemes"), {"fields": ("procedures", "schemes")}),
         (_("Who"), {"fields": ("organisations", "staff")}),
-        (_("Request and notes"), {"fields": ("inquiry", "notes")}),
+        (_("Request and notes"), {"fields": ("inquiry", "notes", "seen_version")}),
     )
 
     # --- List -----------------------------------------------------------------------
@@ -219,20 +237,6 @@ class InterventionAdmin(admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("staff", [request.user.pk])
         return initial
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        intervention_save(
-            obj,
-            organisations=data.get("organisations"),
-            schemes=data.get("schemes"),
-            staff=data.get("staff"),
-        )
-
-    def save_related(self, request, form, formsets, change):
-        # `intervention_save` wrote the many-to-many fields with the intervention.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
 
     # --- Map and calendar -----------------------------------------------------------
 

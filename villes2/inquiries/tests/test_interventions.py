@@ -372,6 +372,30 @@ def test_add_through_the_form(officer_client, officer, sites):
     assert list(intervention.organisations.all()) == [organisation]
 
 
+def test_two_editors_cannot_overwrite_each_other(officer_client, officer, sites):
+    """RELIABILITY.md, no silent overwrites: the second save from a page opened before
+    the first is refused, and nothing of it is written."""
+    officer_client.post(ADD_URL, form_data(sites, staff=[str(officer.pk)]))
+    intervention = Intervention.objects.get()
+    url = reverse("admin:inquiries_intervention_change", args=[intervention.pk])
+    seen = str(intervention.version)
+    first = officer_client.post(
+        url, form_data(sites, staff=[str(officer.pk)], title="Première", seen_version=seen)
+    )
+    assert first.status_code == 302
+    second = officer_client.post(
+        url, form_data(sites, staff=[str(officer.pk)], title="Seconde", seen_version=seen)
+    )
+    assert second.status_code == 200
+    assert (
+        second.context["adminform"]
+        .form.non_field_errors()[0]
+        .startswith("Quelqu'un d'autre a enregistré cette fiche")
+    )
+    intervention.refresh_from_db()
+    assert (intervention.title, intervention.version) == ("Première", 2)
+
+
 @pytest.mark.parametrize("value", ["0", "0,3", "-1"])
 def test_form_refuses_wrong_half_days_in_french(officer_client, sites, value):
     response = officer_client.post(ADD_URL, form_data(sites, half_days=value))
