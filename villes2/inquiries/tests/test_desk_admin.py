@@ -147,7 +147,8 @@ def test_queue_filters(client, desk_requests):
 def test_queue_search_by_reference_or_name_looks_through_every_status(client, desk_requests):
     closed = desk_requests["closed"]
     assert queue(client, q=closed.reference) == [closed]
-    assert queue(client, q=str(closed.pk)) == [closed]
+    # A bare number also searches the texts (a telephone number, a name with a number).
+    assert closed in queue(client, q=str(closed.pk))
     assert queue(client, q=closed.requester_name) == [closed]
     # A status chosen narrows the search.
     assert queue(client, q=closed.requester_name, statut=S.NEW) == []
@@ -828,5 +829,6 @@ def test_request_page_query_budget_does_not_grow_with_the_log_and_links(client, 
     # Session, user, request, permissions (2), themes, the answer's four kinds of links,
     # the log, the search (thesaurus version, match, page, hits of each kind with what
     # their display needs), FAQ entries, assignees, the form's autocompletes' choices.
-    assert few <= 27, few
+    # Up to 36 when the search hits every kind (the session's reference data holds events).
+    assert few <= 36, few
     assert InquiryAction.objects.filter(inquiry=inquiry).count() > 9

@@ -37,6 +37,7 @@ def test_tabs_with_counts(client, records):
         ("documents", 3),
         ("practices", 0),
         ("events", 0),
+        ("faq", 0),
     ]
     assert "?q=quartiers&amp;quoi=documents" in content
     assert "Brouillon" not in content
