@@ -11,6 +11,8 @@ but these tests never request `db`.
 """
 
 import os
+import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -114,6 +116,37 @@ def _wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
         else f"no 200 within {SERVER_START_TIMEOUT} s"
     )
     pytest.fail(f"gunicorn {state} at {url}; log:\n{log.read_text()[-5000:]}", pytrace=False)
+
+
+def create_staff_account(
+    var_dir: Path, username: str, role: str, *, first_name: str = "", then: str = ""
+) -> str:
+    """A staff account in `role`'s group on the served site; its password is returned.
+    `then`: more code for the same `manage.py shell` (it sees `user`)."""
+    password = secrets.token_urlsafe(16)
+    env = _site_environment(var_dir)
+    env["E2E_STAFF_PASSWORD"] = password
+    code = (
+        "import os\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.contrib.auth.models import Group\n"
+        f"user = get_user_model().objects.create_user({username!r}, "
+        f"password=os.environ['E2E_STAFF_PASSWORD'], is_staff=True, first_name={first_name!r}, "
+        "last_name='Essai')\n"
+        f"user.groups.add(Group.objects.get(name={role!r}))\n"
+    )
+    _manage(env, "shell", "--no-imports", "-c", code + then)
+    return password
+
+
+def sign_in(page, username: str, password: str, path: str) -> None:
+    """Open `path` of the back office, signed in through the login page it leads to."""
+    page.goto(path)
+    assert urlsplit(page.url).path == "/gestion/login/"
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("input[type=submit], button[type=submit]").first.click()
+    page.wait_for_url(re.compile(re.escape(path) + "$"))
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,13 @@ JSON-LD of an event page. Events of tests/e2e/data/agenda_test_data.py (invented
 
 import json
 import re
-import secrets
 from urllib.parse import urlsplit
 
 import pytest
 
 from villes2.accounts.roles import PROJECT_OFFICER
 
-from .conftest import _manage, _site_environment
+from .conftest import create_staff_account, sign_in
 from .test_pages import blocking_violations
 
 pytestmark = pytest.mark.e2e
@@ -144,32 +143,11 @@ def test_month_table_has_caption_and_column_headers(page):
 @pytest.fixture(scope="module")
 def staff_login(live_site, live_site_var_dir) -> tuple[str, str]:
     """A project officer's account on the served site: (username, password)."""
-    password = secrets.token_urlsafe(16)
-    env = _site_environment(live_site_var_dir)
-    env["E2E_STAFF_PASSWORD"] = password
-    _manage(
-        env,
-        "shell",
-        "--no-imports",
-        "-c",
-        "import os\n"
-        "from django.contrib.auth import get_user_model\n"
-        "from django.contrib.auth.models import Group\n"
-        f"user = get_user_model().objects.create_user({STAFF_USERNAME!r}, "
-        "password=os.environ['E2E_STAFF_PASSWORD'], is_staff=True)\n"
-        f"user.groups.add(Group.objects.get(name={PROJECT_OFFICER!r}))\n",
-    )
-    return STAFF_USERNAME, password
+    return STAFF_USERNAME, create_staff_account(live_site_var_dir, STAFF_USERNAME, PROJECT_OFFICER)
 
 
 def test_coordination_page_for_staff(page, screenshot_dir, staff_login):
-    username, password = staff_login
-    page.goto("/agenda/coordination/")
-    assert page.url.split("?")[0].endswith("/gestion/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/agenda/coordination/$"))
+    sign_in(page, *staff_login, "/agenda/coordination/")
     assert page.locator("h1").inner_text() == "Coordination des programmes des réseaux"
     rows = page.locator("table tbody tr")
     assert rows.count() == 1

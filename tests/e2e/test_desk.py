@@ -6,12 +6,12 @@ the queue and the request's page. Requests and the account are invented, created
 `manage.py shell` as `test_agenda.staff_login` does."""
 
 import re
-import secrets
-from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import _manage, _site_environment
+from villes2.accounts.roles import PROJECT_OFFICER
+
+from .conftest import create_staff_account, sign_in
 from .test_agenda import MAIL_SEPARATOR, _assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -25,20 +25,13 @@ PUBLIC_RECORD = "Rénovation urbaine des quartiers nord : bilan d'étape"
 STAFF_ONLY_RECORD = "Note interne sur les quartiers"
 DRAFT_RECORD = "Brouillon sur les quartiers"
 
+# Run after the account's creation (`user`).
 DATA = f"""
-import datetime, os
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+import datetime
 from django.utils import timezone
-from villes2.accounts.roles import PROJECT_OFFICER
 from villes2.inquiries import services
 from villes2.inquiries.models import Inquiry
 
-user = get_user_model().objects.create_user(
-    {USERNAME!r}, password=os.environ["E2E_STAFF_PASSWORD"], is_staff=True,
-    first_name="Claude", last_name="Essai",
-)
-user.groups.add(Group.objects.get(name=PROJECT_OFFICER))
 now = timezone.now()
 late = services.inquiry_receive(Inquiry(
     requester_name="Dominique Essai (personne inventée)",
@@ -68,24 +61,14 @@ services.inquiry_receive(Inquiry(
 @pytest.fixture(scope="module")
 def desk_login(live_site, live_site_var_dir) -> tuple[str, str]:
     """A project officer's account and two invented requests: (username, password)."""
-    password = secrets.token_urlsafe(16)
-    env = _site_environment(live_site_var_dir)
-    env["E2E_STAFF_PASSWORD"] = password
-    _manage(env, "shell", "--no-imports", "-c", DATA)
+    password = create_staff_account(
+        live_site_var_dir, USERNAME, PROJECT_OFFICER, first_name="Claude", then=DATA
+    )
     return USERNAME, password
 
 
-def _sign_in(page, username: str, password: str, path: str) -> None:
-    page.goto(path)
-    assert urlsplit(page.url).path == "/gestion/login/"
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_url(re.compile(re.escape(path) + "$"))
-
-
 def test_queue_request_page_and_answer(page, screenshot_dir, desk_login, live_site_var_dir):
-    _sign_in(page, *desk_login, "/gestion/inquiries/inquiry/")
+    sign_in(page, *desk_login, "/gestion/inquiries/inquiry/")
 
     # (a) The queue: open requests, the overdue one above the recent one, in words.
     assert page.locator("h1").inner_text() == "Demandes ouvertes"

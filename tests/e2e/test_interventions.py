@@ -7,12 +7,12 @@ tests/e2e/data/interventions_test_data.py (invented); the account is invented, c
 by `manage.py shell` as `test_agenda.staff_login` does."""
 
 import re
-import secrets
-from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import _manage, _site_environment
+from villes2.accounts.roles import PROJECT_OFFICER
+
+from .conftest import create_staff_account, sign_in
 from .test_agenda import _assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -23,37 +23,14 @@ CALENDAR = "/gestion/inquiries/intervention/calendrier/"
 MAP_PATHS = "[data-intervention-map] .leaflet-overlay-pane path"
 NARROW = {"width": 375, "height": 800}
 
-ACCOUNT = f"""
-import os
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from villes2.accounts.roles import PROJECT_OFFICER
-
-user = get_user_model().objects.create_user(
-    {USERNAME!r}, password=os.environ["E2E_STAFF_PASSWORD"], is_staff=True,
-    first_name="Dominique", last_name="Essai",
-)
-user.groups.add(Group.objects.get(name=PROJECT_OFFICER))
-"""
-
 
 @pytest.fixture(scope="module")
 def officer_login(live_site, live_site_var_dir) -> tuple[str, str]:
     """A project officer's account on the served site: (username, password)."""
-    password = secrets.token_urlsafe(16)
-    env = _site_environment(live_site_var_dir)
-    env["E2E_STAFF_PASSWORD"] = password
-    _manage(env, "shell", "--no-imports", "-c", ACCOUNT)
+    password = create_staff_account(
+        live_site_var_dir, USERNAME, PROJECT_OFFICER, first_name="Dominique"
+    )
     return USERNAME, password
-
-
-def _sign_in(page, username: str, password: str, path: str) -> None:
-    page.goto(path)
-    assert urlsplit(page.url).path == "/gestion/login/"
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_url(re.compile(re.escape(path)))
 
 
 def _cells(row) -> list[str]:
@@ -61,7 +38,7 @@ def _cells(row) -> list[str]:
 
 
 def test_map_and_its_table(page, screenshot_dir, officer_login):
-    _sign_in(page, *officer_login, MAP + "?annee=2026")
+    sign_in(page, *officer_login, MAP + "?annee=2026")
     assert page.locator("h1").inner_text() == "Carte des interventions"
     summary = page.locator(".intervention-summary").inner_text()
     assert summary == "2026\u00a0: 6 interventions, 10,5 demi-journées, sur 5 sites."
@@ -99,7 +76,7 @@ def test_map_and_its_table(page, screenshot_dir, officer_login):
 
 
 def test_calendar_month_navigation_and_errors(page, screenshot_dir, officer_login):
-    _sign_in(page, *officer_login, CALENDAR + "?annee=2026&mois=3")
+    sign_in(page, *officer_login, CALENDAR + "?annee=2026&mois=3")
     assert page.locator("h1").inner_text() == "Interventions en mars 2026"
     grid = page.locator("table.intervention-calendar")
     assert grid.locator("caption").inner_text() == "Calendrier — mars 2026"

@@ -4,14 +4,13 @@ tests/e2e/data/, if any this year) has its tables and charts and no serious axe-
 violation, and the PDF and CSV links answer."""
 
 import re
-import secrets
 
 import pytest
 from django.utils import timezone
 
 from villes2.accounts.roles import DIRECTION
 
-from .conftest import _manage, _site_environment
+from .conftest import create_staff_account, sign_in
 from .test_pages import blocking_violations
 
 pytestmark = pytest.mark.e2e
@@ -22,32 +21,7 @@ USERNAME = "e2e-direction-rapport"
 @pytest.fixture(scope="module")
 def director(live_site, live_site_var_dir) -> tuple[str, str]:
     """A director's account on the served site: (username, password)."""
-    password = secrets.token_urlsafe(16)
-    env = _site_environment(live_site_var_dir)
-    env["E2E_STAFF_PASSWORD"] = password
-    _manage(
-        env,
-        "shell",
-        "--no-imports",
-        "-c",
-        "import os\n"
-        "from django.contrib.auth import get_user_model\n"
-        "from django.contrib.auth.models import Group\n"
-        f"user = get_user_model().objects.create_user({USERNAME!r}, "
-        "password=os.environ['E2E_STAFF_PASSWORD'], is_staff=True)\n"
-        f"user.groups.add(Group.objects.get(name={DIRECTION!r}))\n",
-    )
-    return USERNAME, password
-
-
-def _sign_in(page, director, url: str) -> None:
-    username, password = director
-    page.goto(url)
-    assert page.url.split("?")[0].endswith("/gestion/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_url(re.compile(re.escape(url) + "$"))
+    return USERNAME, create_staff_account(live_site_var_dir, USERNAME, DIRECTION)
 
 
 def _assert_accessible(page):
@@ -58,7 +32,7 @@ def _assert_accessible(page):
 def test_report_of_the_current_year(page, screenshot_dir, director):
     year = timezone.localdate().year
     url = f"/gestion/rapport/{year}/"
-    _sign_in(page, director, url)
+    sign_in(page, *director, url)
     assert page.locator("h1").inner_text() == f"Rapport d’activité {year}"
     assert page.locator("html").get_attribute("lang") == "fr"
     # A table per figure and the key figures, each with its caption and headers.
@@ -86,7 +60,7 @@ def test_report_of_the_current_year(page, screenshot_dir, director):
 
 
 def test_home_of_the_back_office_links_the_reports(page, screenshot_dir, director):
-    _sign_in(page, director, "/gestion/")
+    sign_in(page, *director, "/gestion/")
     page.get_by_role("link", name="Rapports d’activité, par année").click()
     page.wait_for_url(re.compile(r"/gestion/rapport/$"))
     assert page.locator("h1").inner_text() == "Rapport d’activité"

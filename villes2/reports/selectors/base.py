@@ -234,6 +234,24 @@ class Figure:
         self.rows.append(row)
         return row
 
+    def add_choices_with_total(self, period: Period, choices, counts: dict) -> None:
+        """One row per (value, label) of `choices` from `counts` keyed by (year, value) —
+        the year's count and the previous year's — then their total."""
+        for value, label in choices:
+            self.add(
+                str(label),
+                [counts.get((period.year, value), 0)],
+                [counts.get((period.previous_year, value), 0)],
+                key=value,
+            )
+        self.add(
+            _("Total"),
+            [sum(n for (year, _value), n in counts.items() if year == period.year)],
+            [sum(n for (year, _value), n in counts.items() if year == period.previous_year)],
+            key="total",
+            total=True,
+        )
+
     def row(self, key: str) -> Row:
         """The row of `key` (tests and templates); KeyError if there is none."""
         for row in self.rows:

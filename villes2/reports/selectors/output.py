@@ -113,20 +113,7 @@ def documents_published(period: Period) -> Figure:
         columns=[Column(_("Records"), _("records"), compare=True)],
         chart_column=0,
     )
-    for value, label in DocumentType.choices:
-        figure.add(
-            str(label),
-            [counts.get((period.year, value), 0)],
-            [counts.get((period.previous_year, value), 0)],
-            key=value,
-        )
-    figure.add(
-        _("Total"),
-        [sum(n for (y, _t), n in counts.items() if y == period.year)],
-        [sum(n for (y, _t), n in counts.items() if y == period.previous_year)],
-        key="total",
-        total=True,
-    )
+    figure.add_choices_with_total(period, DocumentType.choices, counts)
     return figure
 
 

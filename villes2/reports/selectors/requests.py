@@ -69,20 +69,7 @@ def _choice_figure(
         chart_column=0,
         row_heading=row_heading,
     )
-    for value, label in choices:
-        figure.add(
-            str(label),
-            [counts.get((period.year, value), 0)],
-            [counts.get((period.previous_year, value), 0)],
-            key=value,
-        )
-    figure.add(
-        _("Total"),
-        [sum(n for (year, _v), n in counts.items() if year == period.year)],
-        [sum(n for (year, _v), n in counts.items() if year == period.previous_year)],
-        key="total",
-        total=True,
-    )
+    figure.add_choices_with_total(period, choices, counts)
     return figure
 
 
