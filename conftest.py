@@ -13,10 +13,31 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_checks_large_tables_only_when_written():
+    """See `villes2.core.testing.watch_large_tables`."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from villes2.core.testing import check_constraints_of_written_tables
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            DatabaseWrapper,
+            "check_constraints",
+            check_constraints_of_written_tables(DatabaseWrapper.check_constraints),
+        )
+        yield
+
+
 @pytest.fixture(scope="session")
 def reference_data(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    from villes2.core.testing import watch_large_tables
+
     with django_db_blocker.unblock():
         call_command("load_reference_data", stdout=io.StringIO())
+        watch_large_tables(connection)
 
 
 @pytest.fixture

@@ -164,38 +164,26 @@ def live_site(live_site_var_dir: Path) -> Iterator[str]:
     _manage(env, "load_reference_data")
     # Invented catalogue records, for the documentation pages (data/README.md).
     _manage(env, "import_documents", str(Path(__file__).parent / "data" / "catalogue-test.csv"))
-    # Invented agenda events that take registrations, for the agenda pages (data/README.md).
-    agenda_data = Path(__file__).parent / "data" / "agenda_test_data.py"
-    _manage(
-        env, "shell", "--no-imports", "-c", f"import runpy; runpy.run_path({str(agenda_data)!r})"
-    )
-    # Invented experience records (ids 1 to 3), for the experience pages (data/README.md).
-    practices_data = Path(__file__).parent / "data" / "practices_test_data.py"
-    _manage(
-        env,
-        "shell",
-        "--no-imports",
-        "-c",
-        f"import runpy; runpy.run_path({str(practices_data)!r})",
-    )
-    # Synthetic observatory values and a scheme dashboard (id 2), labelled synthetic.
-    observation_data = Path(__file__).parent / "data" / "observation.py"
-    _manage(
-        env,
-        "shell",
-        "--no-imports",
-        "-c",
-        f"import runpy; runpy.run_path({str(observation_data)!r})",
-    )
-    # Invented requests, FAQ entries and interventions of the desk (data/README.md).
-    for script in ("inquiries_test_data.py", "interventions_test_data.py"):
-        _manage(
-            env,
-            "shell",
-            "--no-imports",
-            "-c",
-            f"import runpy; runpy.run_path({str(Path(__file__).parent / 'data' / script)!r})",
+    # Invented or synthetic records, in one process (data/README.md): agenda events that
+    # take registrations; experience records (ids 1 to 3); observatory values and a scheme
+    # dashboard (id 2); the desk's requests, FAQ entries and interventions.
+    scripts = [
+        str(Path(__file__).parent / "data" / name)
+        for name in (
+            "agenda_test_data.py",
+            "practices_test_data.py",
+            "observation.py",
+            "inquiries_test_data.py",
+            "interventions_test_data.py",
         )
+    ]
+    _manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        f"import runpy\nfor script in {scripts!r}:\n    runpy.run_path(script)",
+    )
     _manage(env, "collectstatic", "--noinput")
 
     port = _free_port()

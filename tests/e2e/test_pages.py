@@ -153,8 +153,9 @@ CASES = [
 
 
 def open_page(page, public_page: PublicPage, lang: str):
-    """Load the page until the network is idle (maps fetch their GeoJSON after load)."""
-    response = page.goto(LANGUAGES[lang] + public_page.path, wait_until="networkidle")
+    """Load the page. Only maps fetch anything after the load event (their GeoJSON):
+    `wait_for_map` waits for it, so no test waits for the network to stay idle 0.5 s."""
+    response = page.goto(LANGUAGES[lang] + public_page.path, wait_until="load")
     assert response is not None
     return response
 

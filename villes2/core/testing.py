@@ -22,3 +22,83 @@ def staff_user(username: str = "staff", *, role: str = ""):
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+# --- SQLite: the end-of-test foreign-key check of large tables, only when written -------
+#
+# At the end of each test, Django's TestCase runs `check_constraints()` before rolling
+# back: on SQLite that is `PRAGMA foreign_key_check` over every table, 0.15 s once the
+# reference data is loaded (the territories' closure, their parents and the indicator
+# values: 370,000 rows), a quarter of the suite's time. After the reference data is
+# loaded, `watch_large_tables` lists those tables and sets temporary triggers that note,
+# in a temporary table rolled back with the test, when one of them is written or a row
+# it references is deleted or has its key changed. The check then reads every other table
+# as before, and a large one only when the test touched it. PostgreSQL checks its
+# deferred constraints itself (`SET CONSTRAINTS ALL IMMEDIATE`): nothing changes there.
+
+LARGE_TABLE_ROWS = 10_000
+_WRITTEN = "villes2_fk_written"
+
+
+def watch_large_tables(connection) -> None:
+    """Set the triggers on `connection` (SQLite, outside a transaction) and remember which
+    tables the end-of-test check reads always. Does nothing on other databases."""
+    if connection.vendor != "sqlite":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        tables = [
+            name
+            for (name,) in cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+                "'CREATE VIRTUAL TABLE%' AND name NOT LIKE 'sqlite_%'"
+            ).fetchall()
+        ]
+        large = {
+            name
+            for name in tables
+            if cursor.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0]  # noqa: S608 (names from sqlite_master)
+            >= LARGE_TABLE_ROWS
+        }
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_WRITTEN} (name TEXT)")
+        for number, table in enumerate(sorted(large)):
+            # No unique key: an outer statement's conflict clause (an upsert, OR REPLACE)
+            # would override the trigger's own.
+            note = (
+                f"INSERT INTO {_WRITTEN} SELECT '{table}' WHERE NOT EXISTS "  # noqa: S608 (idem)
+                f"(SELECT 1 FROM {_WRITTEN} WHERE name = '{table}')"
+            )
+            triggers = [
+                f"AFTER INSERT ON main.{quote(table)}",
+                f"AFTER UPDATE ON main.{quote(table)}",
+            ]
+            for key in cursor.execute(f"PRAGMA foreign_key_list({quote(table)})").fetchall():
+                parent, column = quote(key[2]), quote(key[4])
+                triggers += [
+                    f"AFTER DELETE ON main.{parent}",
+                    f"AFTER UPDATE OF {column} ON main.{parent}",
+                ]
+            for index, event in enumerate(triggers):
+                cursor.execute(
+                    f"CREATE TEMP TRIGGER IF NOT EXISTS villes2_fk_{number}_{index} {event} "
+                    f"BEGIN {note}; END"
+                )
+    connection._villes2_fk_watch = (connection.connection, [t for t in tables if t not in large])
+
+
+def check_constraints_of_written_tables(original):
+    """`DatabaseWrapper.check_constraints` of SQLite, reading large tables only when a
+    trigger of `watch_large_tables` noted a write (on another connection: as Django)."""
+
+    def check_constraints(self, table_names=None):
+        watch = getattr(self, "_villes2_fk_watch", None)
+        if table_names is None and watch is not None and watch[0] is self.connection:
+            with self.cursor() as cursor:
+                written = [
+                    r[0]
+                    for r in cursor.execute(f"SELECT DISTINCT name FROM temp.{_WRITTEN}")  # noqa: S608
+                ]
+            table_names = [*watch[1], *written]
+        return original(self, table_names)
+
+    return check_constraints
