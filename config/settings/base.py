@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment variables: see `.env.example`."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "villes2.api",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +63,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "villes2.core.middleware.DatabaseUnavailableMiddleware",
+    "villes2.accounts.middleware.ForbiddenLogMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,6 +125,25 @@ DATABASES = {"default": database_settings(env("DATABASE_URL", default=None))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out (user name, address) pair before any password
+# is checked (docs/accounts.md, "Signing in").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: five failures for one user name from one address lock that pair for
+# fifteen minutes; the same user from elsewhere, and other users from that address, still
+# sign in (one attacker cannot lock everyone out). A success clears the failures.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "villes2.core.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "villes2.accounts.views.lockout"
+# No table of successful logins (personal data without a purpose here): security events go
+# to the `villes2.security` log, one line each (villes2/accounts/security.py).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 LOGIN_URL = "admin:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,6 +188,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes says each failure in its own words: `villes2.security` has one line each.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Villes² ---------------------------------------------------------------------------
