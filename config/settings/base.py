@@ -125,6 +125,9 @@ DATABASES = {"default": database_settings(env("DATABASE_URL", default=None))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Proxies whose X-Forwarded-For tells the client's address (`core.throttle.client_address`):
+# by default the loopback, a reverse proxy on the same machine.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 # django-axes first: it refuses a locked-out (user name, address) pair before any password
 # is checked (docs/accounts.md, "Signing in").
 AUTHENTICATION_BACKENDS = [
@@ -139,6 +142,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "villes2.core.throttle.client_address"
+# An attempt refused during a lock neither counts nor extends it: the lock ends fifteen
+# minutes after the failure that set it, whatever comes in between.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 AXES_LOCKOUT_CALLABLE = "villes2.accounts.views.lockout"
 # No table of successful logins (personal data without a purpose here): security events go
 # to the `villes2.security` log, one line each (villes2/accounts/security.py).
@@ -188,8 +195,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # django-axes says each failure in its own words: `villes2.security` has one line each.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-axes says each failure in its own words: `villes2.security` has one line each
+    # (docs/accounts.md); axes' errors still show.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # --- Villes² ---------------------------------------------------------------------------

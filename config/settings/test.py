@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, in-memory e-mail, plain static storage."""
 
+from datetime import timedelta
+
 from .base import *  # noqa: F403
 from .base import STORAGES
 
@@ -15,3 +17,6 @@ STORAGES = {
 # Serve static files from the finders: tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# What the tests of signing in expect, whatever a developer's .env says.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)

@@ -80,6 +80,8 @@ def _site_environment(var_dir: Path) -> dict[str, str]:
         DEBUG="0",
         ALLOWED_HOSTS=LOCAL_HOST,
         MAP_TILE_URL="",
+        LOGIN_FAILURE_LIMIT="5",
+        LOGIN_LOCKOUT_MINUTES="15",
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -9,13 +9,13 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from villes2.core.registry import RetentionTask, registry
 
-        from . import security
+        from . import security, services
 
         security.connect()
         registry.add_retention_task(
             RetentionTask(
                 "login-attempts",
                 "Tentatives de connexion échouées (adresse, nom d’utilisateur)",
-                security.login_attempts_retention_task,
+                services.login_attempts_retention_task,
             )
         )

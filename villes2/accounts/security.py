@@ -11,7 +11,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from villes2.core.throttle import client_address
@@ -44,7 +43,7 @@ def locked_out(sender, request, username, ip_address, **kwargs) -> None:
     security_log.warning(
         "login locked out username_hmac=%s ip=%s minutes=%s",
         username_digest(username),
-        ip_address,
+        _address(request),
         int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     )
 
@@ -63,16 +62,3 @@ def connect() -> None:
     user_login_failed.connect(login_failed, dispatch_uid="villes2-security-login-failed")
     user_locked_out.connect(locked_out, dispatch_uid="villes2-security-locked-out")
     user_logged_out.connect(logged_out, dispatch_uid="villes2-security-logout")
-
-
-def login_attempts_retention_task(dry_run: bool) -> tuple[int, list[str]]:
-    """Failed sign-in attempts (user name, address, browser) are kept as long as they can
-    lock: purged once older than the lockout time (`core.registry.RetentionTask`)."""
-    from axes.models import AccessAttempt
-
-    old = AccessAttempt.objects.filter(attempt_time__lt=timezone.now() - settings.AXES_COOLOFF_TIME)
-    count = old.count()
-    if not dry_run:
-        old.delete()
-    verb = "à supprimer" if dry_run else "supprimées"
-    return count, [f"Tentatives de connexion échouées {verb} : {count}"]

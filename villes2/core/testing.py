@@ -83,22 +83,31 @@ def watch_large_tables(connection) -> None:
                     f"CREATE TEMP TRIGGER IF NOT EXISTS villes2_fk_{number}_{index} {event} "
                     f"BEGIN {note}; END"
                 )
-    connection._villes2_fk_watch = (connection.connection, [t for t in tables if t not in large])
+        schema = cursor.execute("PRAGMA schema_version").fetchone()[0]
+    connection._villes2_fk_watch = (
+        connection.connection,
+        schema,
+        [t for t in tables if t not in large],
+    )
 
 
 def check_constraints_of_written_tables(original):
     """`DatabaseWrapper.check_constraints` of SQLite, reading large tables only when a
-    trigger of `watch_large_tables` noted a write (on another connection: as Django)."""
+    trigger of `watch_large_tables` noted a write. As Django (every table) on another
+    connection, or once the schema changed (a table created, dropped or rebuilt: the
+    triggers and the list may no longer hold)."""
 
     def check_constraints(self, table_names=None):
         watch = getattr(self, "_villes2_fk_watch", None)
         if table_names is None and watch is not None and watch[0] is self.connection:
             with self.cursor() as cursor:
+                if cursor.execute("PRAGMA schema_version").fetchone()[0] != watch[1]:
+                    return original(self, None)
                 written = [
                     r[0]
                     for r in cursor.execute(f"SELECT DISTINCT name FROM temp.{_WRITTEN}")  # noqa: S608
                 ]
-            table_names = [*watch[1], *written]
+            table_names = [*watch[2], *written]
         return original(self, table_names)
 
     return check_constraints

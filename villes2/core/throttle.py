@@ -6,7 +6,14 @@ bound is the limit times the number of workers: still a bound. A shared cache
 (`CACHES`) makes it exact.
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.core.cache import cache
+
+# When no address can be found (a misconfigured proxy): one shared address, so that the
+# limits still apply (to everyone in that case) instead of letting everything through.
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 (a placeholder, never bound)
 
 
 def throttle_allows(*, scope: str, key: str, limit: int, window: int) -> bool:
@@ -23,10 +30,30 @@ def throttle_allows(*, scope: str, key: str, limit: int, window: int) -> bool:
     return count <= limit
 
 
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
 def client_address(request) -> str:
-    """The client's address as the server sees it (behind the proxy of production,
-    Django's `SECURE_PROXY_SSL_HEADER` setup passes REMOTE_ADDR through)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, for rate limits, login throttling and the security log.
+
+    `REMOTE_ADDR`, unless the connection comes from a trusted proxy (`TRUSTED_PROXIES`:
+    the loopback addresses by default, the reverse proxy on the same machine; an empty
+    `REMOTE_ADDR`, a proxy on a Unix socket, counts as one): then the right-most address
+    of `X-Forwarded-For` that is not itself a trusted proxy, the one the proxy saw (the
+    entries to its left are the client's to choose). `UNKNOWN_ADDRESS` if none is valid."""
+    trusted = set(settings.TRUSTED_PROXIES)
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not remote or remote in trusted:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        for entry in reversed([part.strip() for part in forwarded if part.strip()]):
+            if entry not in trusted:
+                return entry if _valid(entry) else UNKNOWN_ADDRESS
+    return remote if _valid(remote) else UNKNOWN_ADDRESS
 
 
 def sender_throttled(

@@ -7,9 +7,12 @@ import logging
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
-from villes2.accounts.security import login_attempts_retention_task, username_digest
+from villes2.accounts.security import username_digest
+from villes2.accounts.services import login_attempts_retention_task
+from villes2.core.throttle import UNKNOWN_ADDRESS
 
 LOGIN = "/gestion/login/"
 PASSWORD = "mot-de-passe-correct"  # noqa: S105 (test account)
@@ -38,10 +41,10 @@ def _sign_in(client, username, password, address=HOME, **extra):
     )
 
 
-def _fail(client, username, times, address=HOME):
+def _fail(client, username, times, address=HOME, **extra):
     """`times` wrong passwords: the form again with its error, the fifth one locks."""
     for attempt in range(1, times + 1):
-        response = _sign_in(client, username, "mauvais", address)
+        response = _sign_in(client, username, "mauvais", address, **extra)
         assert response.status_code == (429 if attempt >= 5 else 200)
 
 
@@ -93,6 +96,41 @@ def test_the_lock_ends_after_fifteen_minutes(client, alice):
     assert _sign_in(client, "alice", PASSWORD).status_code == 302
 
 
+def test_attempts_during_the_lock_neither_count_nor_extend_it(client, alice):
+    _fail(client, "alice", 5)
+    for password in ("mauvais", PASSWORD):
+        assert _sign_in(client, "alice", password).status_code == 429
+    attempt = AccessAttempt.objects.get()
+    assert attempt.failures_since_start == 5
+    # Fifteen minutes after the fifth failure, the lock is over.
+    AccessAttempt.objects.update(attempt_time=attempt.attempt_time - datetime.timedelta(minutes=15))
+    assert _sign_in(client, "alice", PASSWORD).status_code == 302
+
+
+def test_behind_the_proxy_the_client_is_the_forwarded_address(client, alice):
+    """The reverse proxy on the machine (a trusted proxy) forwards two clients: locking
+    one leaves the other free; an address a client forges to the left is ignored."""
+    proxied = {"address": "127.0.0.1", "HTTP_X_FORWARDED_FOR": f"10.9.9.9, {HOME}"}
+    _fail(client, "alice", 5, **proxied)
+    assert AccessAttempt.objects.get().ip_address == HOME
+    assert _sign_in(client, "alice", PASSWORD, **proxied).status_code == 429
+    other = {"address": "127.0.0.1", "HTTP_X_FORWARDED_FOR": ELSEWHERE}
+    assert _sign_in(client, "alice", PASSWORD, **other).status_code == 302
+
+
+def test_a_forwarded_address_from_an_untrusted_client_is_ignored(client, alice):
+    _fail(client, "alice", 5, address=HOME, HTTP_X_FORWARDED_FOR=ELSEWHERE)
+    assert AccessAttempt.objects.get().ip_address == HOME
+
+
+def test_without_any_address_the_lock_still_applies(client, alice):
+    """A proxy that passes no address (misconfigured): everyone shares one address, and
+    failures still lock instead of going uncounted."""
+    _fail(client, "alice", 5, address="")
+    assert _sign_in(client, "alice", PASSWORD, address="").status_code == 429
+    assert AccessAttempt.objects.get().ip_address == UNKNOWN_ADDRESS
+
+
 def test_an_unknown_user_name_is_counted_and_locked_the_same(client):
     _fail(client, "personne", 5)
     assert _sign_in(client, "personne", "mauvais").status_code == 429
@@ -126,7 +164,21 @@ def test_a_forbidden_page_is_logged_without_its_query_string(client, caplog):
         response = client.get("/gestion/rapport/2025/?jeton=secret", REMOTE_ADDR=HOME)
     assert response.status_code == 403
     [line] = [r.getMessage() for r in caplog.records if "forbidden" in r.getMessage()]
-    assert line == f"forbidden method=GET path=/gestion/rapport/2025/ user={partner.pk} ip={HOME}"
+    assert (
+        line
+        == f"forbidden method=GET route=gestion/rapport/<int:year>/ user={partner.pk} ip={HOME}"
+    )
+
+
+def test_a_forbidden_form_is_logged_by_its_pattern_never_its_token(caplog):
+    """A consent form sent without its CSRF cookie: 403, and the signed token of the
+    address stays out of the log, as does text shaped into a fake log line."""
+    client = Client(enforce_csrf_checks=True)
+    with caplog.at_level(logging.INFO, logger="villes2.security"):
+        response = client.post("/annuaire/mes-choix/JETON-SECRET%0Alogin%20succeeded/", {})
+    assert response.status_code == 403
+    [line] = [r.getMessage() for r in caplog.records if r.name == "villes2.security"]
+    assert line == "forbidden method=POST route=annuaire/mes-choix/<str:token>/ user=- ip=127.0.0.1"
 
 
 def test_failed_attempts_are_kept_only_as_long_as_they_lock(client, alice):

@@ -341,6 +341,7 @@ def test_gdpr_json_export_is_logged_once_without_the_search(client, django_user_
     officer = _user(django_user_model, roles.PROJECT_OFFICER)
     client.force_login(officer)
     person = PersonFactory(last_name="Martin")
+    caplog.clear()  # the sign-in's own line (docs/accounts.md)
     with caplog.at_level("INFO", logger="villes2.security"):
         response = client.post(
             f"{PERSONS_URL}?q=Martin&informe=non",
