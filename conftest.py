@@ -29,6 +29,28 @@ def _sqlite_checks_large_tables_only_when_written():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_gives_both_factors():
+    """`client.force_login(user)` stands for a complete sign-in: for a staff account that
+    is the password *and* the second factor (docs/accounts.md), so the session is marked
+    verified by a test app. `force_login(user, second_factor=False)` signs in with the
+    password only, as after the first step of the login page."""
+    from django.test.client import ClientMixin
+
+    from villes2.core.testing import verify_session_with_test_app
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None, second_factor=True):
+        original(self, user, backend)
+        if second_factor and user.is_staff:
+            verify_session_with_test_app(self, user)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "force_login", force_login)
+        yield
+
+
 @pytest.fixture(scope="session")
 def reference_data(django_db_setup, django_db_blocker):
     from django.db import connection

@@ -18,6 +18,8 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     # The activity report (staff only), before the admin's own catch-all.
     path("gestion/rapport/", include("villes2.reports.urls")),
+    # The staff's second factor (docs/accounts.md), likewise.
+    path("gestion/double-authentification/", include("villes2.accounts.urls")),
     path("gestion/", admin.site.urls),
     # Interoperability (docs/interoperability.md): French only, outside i18n_patterns.
     path("oai", include("villes2.api.oai.urls")),

@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "simple_history",
+    # Before villes2.accounts, whose admin replaces theirs (docs/accounts.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "villes2.core",
     "villes2.accounts",
     "villes2.territories",
@@ -58,6 +62,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor (docs/accounts.md): which device verified this session, then
+    # staff who have not given their code are sent to give it.
+    "django_otp.middleware.OTPMiddleware",
+    "villes2.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -152,6 +160,13 @@ AXES_LOCKOUT_CALLABLE = "villes2.accounts.views.lockout"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 LOGIN_URL = "admin:login"
+# The second factor of staff accounts (TOTP, docs/accounts.md): the name authenticator
+# apps show beside the account, and the back-off after a wrong code (1 s, 2 s, 4 s…).
+OTP_TOTP_ISSUER = env("OTP_ISSUER", default="Villes²")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How many backup codes an account gets (each works once).
+SECOND_FACTOR_BACKUP_CODES = 10
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

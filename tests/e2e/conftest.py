@@ -120,11 +120,25 @@ def _wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"gunicorn {state} at {url}; log:\n{log.read_text()[-5000:]}", pytrace=False)
 
 
+# The secret of each test account's authenticator app, and the time step of the last code
+# given (a code works once), by user name: this process's accounts only.
+_APP_SECRETS: dict[str, str] = {}
+_LAST_STEPS: dict[str, int] = {}
+
+
 def create_staff_account(
-    var_dir: Path, username: str, role: str, *, first_name: str = "", then: str = ""
+    var_dir: Path,
+    username: str,
+    role: str,
+    *,
+    first_name: str = "",
+    then: str = "",
+    app: bool = True,
 ) -> str:
     """A staff account in `role`'s group on the served site; its password is returned.
-    `then`: more code for the same `manage.py shell` (it sees `user`)."""
+    With `app`, an authenticator app is set up for it (`sign_in` gives its codes);
+    without, the account sets one up at its first sign-in. `then`: more code for the same
+    `manage.py shell` (it sees `user`)."""
     password = secrets.token_urlsafe(16)
     env = _site_environment(var_dir)
     env["E2E_STAFF_PASSWORD"] = password
@@ -137,17 +151,44 @@ def create_staff_account(
         "last_name='Essai')\n"
         f"user.groups.add(Group.objects.get(name={role!r}))\n"
     )
+    if app:
+        env["E2E_APP_SECRET"] = _APP_SECRETS[username] = secrets.token_hex(20)
+        code += (
+            "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
+            "TOTPDevice.objects.create(user=user, name='app', confirmed=True, "
+            "key=os.environ['E2E_APP_SECRET'])\n"
+        )
     _manage(env, "shell", "--no-imports", "-c", code + then)
     return password
 
 
+def app_code(secret_hex: str, *, account: str = "") -> str:
+    """The code an authenticator app holding this secret shows; for `account`, never a
+    time step already used (waits for the next one if needed)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(bytes.fromhex(secret_hex))
+    now = int(time.time())
+    step = max(now // 30, _LAST_STEPS.get(account, -1) + 1)
+    if step > now // 30 + 1:  # two codes in the same 30 seconds already: wait
+        time.sleep(30 - now % 30 + 0.5)
+        step = int(time.time()) // 30
+    _LAST_STEPS[account] = step
+    totp.time = step * 30
+    return f"{totp.token():06d}"
+
+
 def sign_in(page, username: str, password: str, path: str) -> None:
-    """Open `path` of the back office, signed in through the login page it leads to."""
+    """Open `path` of the site, signed in through the login page it leads to and the
+    second step (the code of the account's app)."""
     page.goto(path)
     assert urlsplit(page.url).path == "/gestion/login/"
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     page.locator("input[type=submit], button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/gestion/double-authentification/\?next="))
+    page.locator("#id_code").fill(app_code(_APP_SECRETS[username], account=username))
+    page.locator("#login-form input[type=submit]").click()
     page.wait_for_url(re.compile(re.escape(path) + "$"))
 
 

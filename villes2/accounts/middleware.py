@@ -1,8 +1,14 @@
 import logging
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
+from villes2.core.middleware import DATABASE_ERRORS, database_unavailable
 from villes2.core.throttle import client_address
+
+from . import second_factor
 
 security_log = logging.getLogger("villes2.security")
 
@@ -29,3 +35,44 @@ class ForbiddenLogMiddleware:
                 client_address(request),
             )
         return response
+
+
+class SecondFactorMiddleware:
+    """Staff whose session no code has verified yet (signed in with their password only)
+    are sent to the second-factor page — which sends those without an app to set one up —
+    from every page but that one, the login and logout, and the health check: the back
+    office, and what staff see and write elsewhere (unpublished records in search, the
+    coordination page), all wait for the code (RELIABILITY.md, docs/accounts.md).
+
+    In `process_view`, where the matched URL's name is known; after django-otp's
+    `OTPMiddleware`, which tells which device verified the session."""
+
+    EXEMPT = frozenset(
+        {
+            "admin:login",
+            "admin:logout",
+            "accounts:second_factor",
+            "accounts:second_factor_setup",
+            "healthz",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if request.resolver_match.view_name in self.EXEMPT:
+            return None
+        try:
+            waiting = second_factor.is_required(request.user) and not request.user.is_verified()
+        except DATABASE_ERRORS:
+            return database_unavailable(request)
+        if not waiting:
+            return None
+        target = reverse("accounts:second_factor")
+        if request.method in ("GET", "HEAD"):
+            target += "?" + urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+        return HttpResponseRedirect(target)

@@ -1,5 +1,23 @@
+import math
+from functools import wraps
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import second_factor as second_factor_service
+from .forms import CodeForm
 
 
 def lockout(request, original_response=None, credentials=None):
@@ -15,3 +33,156 @@ def lockout(request, original_response=None, credentials=None):
     response["Retry-After"] = str(minutes * 60)
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- The second factor (docs/accounts.md) ----------------------------------------------
+
+# The session key under which the secret of an app being set up waits for its first code.
+SETUP_SECRET_SESSION_KEY = "villes2_second_factor_setup_secret"  # noqa: S105 (a key's name)
+
+
+def staff_only(view):
+    """Staff accounts only: anyone else goes to the back office's login, as for any page
+    of /gestion/. Never cached; the code is kept out of error reports."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_staff):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return view(request, *args, **kwargs)
+
+    return never_cache(sensitive_post_parameters("code")(checked))
+
+
+def _next_url(request) -> str:
+    """Where to go once the code is given: the page asked for, if it is on this site."""
+    url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("admin:index")
+
+
+def _with_next(name: str, next_url: str) -> str:
+    return reverse(name) + "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
+
+
+def _render(request, template: str, title: str, context: dict, status: int = 200):
+    return TemplateResponse(
+        request,
+        template,
+        {**admin.site.each_context(request), "title": title, **context},
+        status=status,
+    )
+
+
+@staff_only
+def second_factor(request):
+    """The second step of signing in: a code from the app, or a backup code."""
+    next_url = _next_url(request)
+    if request.user.is_verified():
+        return redirect(next_url)
+    if not second_factor_service.has_app(request.user):
+        return redirect(_with_next("accounts:second_factor_setup", next_url))
+    form = CodeForm(request.POST or None, backup=True)
+    if request.method == "POST" and form.is_valid():
+        result = second_factor_service.verify(request, form.cleaned_data["code"])
+        if result.accepted:
+            if result.backup_codes_left is not None:
+                messages.warning(request, _backup_code_used_message(result.backup_codes_left))
+            return redirect(next_url)
+        form.add_error("code", _refusal(result))
+    return _render(
+        request,
+        "accounts/second_factor.html",
+        _("Second factor"),
+        {"form": form, "next": next_url},
+    )
+
+
+def _refusal(result) -> str:
+    if result.retry_at is not None:
+        seconds = max(1, math.ceil((result.retry_at - timezone.now()).total_seconds()))
+        return ngettext(
+            "Too many wrong codes: wait %(seconds)d second, then try again.",
+            "Too many wrong codes: wait %(seconds)d seconds, then try again.",
+            seconds,
+        ) % {"seconds": seconds}
+    return _(
+        "This code is not valid. Enter the code your app shows now (it changes every "
+        "30 seconds), or an unused backup code."
+    )
+
+
+def _backup_code_used_message(left: int) -> str:
+    text = ngettext(
+        "You signed in with a backup code; it will not work again. %(left)d backup code left.",
+        "You signed in with a backup code; it will not work again. %(left)d backup codes left.",
+        left,
+    ) % {"left": left}
+    if left <= 3:
+        text += " " + _("Generate new ones on the page “Second factor”.")
+    return text
+
+
+@staff_only
+def second_factor_setup(request):
+    """Setting up the authenticator app: the first time (after the password), or to
+    replace it (a new phone) in a verified session. The secret lives in the session until
+    the app's first code confirms it, so reloading the page shows the same QR code."""
+    next_url = _next_url(request)
+    user = request.user
+    if not user.is_verified() and second_factor_service.has_app(user):
+        # Only a verified session may replace an app: a password alone is not enough.
+        return redirect(_with_next("accounts:second_factor", next_url))
+    secret = request.session.get(SETUP_SECRET_SESSION_KEY)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if secret and second_factor_service.confirm_app(request, secret, form.cleaned_data["code"]):
+            del request.session[SETUP_SECRET_SESSION_KEY]
+            messages.success(request, _("Your authenticator app is set up."))
+            return redirect(_with_next("accounts:second_factor_account", next_url))
+        form.add_error(
+            "code",
+            _(
+                "This code does not match the key shown. Check that the app has added the "
+                "account, then enter the code it shows now."
+            ),
+        )
+    if not secret:
+        secret = request.session[SETUP_SECRET_SESSION_KEY] = second_factor_service.new_secret()
+    return _render(
+        request,
+        "accounts/second_factor_setup.html",
+        _("Set up your authenticator app"),
+        {
+            "form": form,
+            "next": next_url,
+            "enrolment": second_factor_service.enrolment(user, secret),
+            "replacing": user.is_verified(),
+        },
+    )
+
+
+@staff_only
+def second_factor_account(request):
+    """The account's second factor: its app, its backup codes (shown here, each works
+    once), new codes, another app."""
+    user = request.user
+    if request.method == "POST":
+        second_factor_service.replace_backup_codes(user)
+        messages.success(
+            request, _("New backup codes have been generated; the previous ones no longer work.")
+        )
+        return redirect("accounts:second_factor_account")
+    return _render(
+        request,
+        "accounts/second_factor_account.html",
+        _("Second factor"),
+        {
+            "app": second_factor_service.app_device(user),
+            "backup_codes": second_factor_service.remaining_backup_codes(user),
+            "next": _next_url(request),
+        },
+    )

@@ -22,7 +22,15 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
-        logger.error("database unavailable: %s %s", request.method, request.path, exc_info=True)
-        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "60"})
+        return database_unavailable(request)
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503 page, for a middleware that needs the database before any view runs."""
+    logger.error("database unavailable: %s %s", request.method, request.path, exc_info=True)
+    return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "60"})

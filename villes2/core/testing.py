@@ -111,3 +111,41 @@ def check_constraints_of_written_tables(original):
         return original(self, table_names)
 
     return check_constraints
+
+
+def verify_session_with_test_app(client, user) -> None:
+    """Mark the test client's session as verified by a second factor (an authenticator
+    app set up for the test), as the login's second step does (docs/accounts.md)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def app_code(device, *, later: bool = False) -> str:
+    """The code an authenticator app holding `device`'s secret shows now — or, with
+    `later`, the next one (accepted too: the server allows one step of clock drift), for a
+    second sign-in within the same 30 seconds, since a code works once."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = time.time() + (device.step if later else 0)
+    return f"{totp.token():06d}"
+
+
+def sign_in(client, username: str, password: str, *, code: str | None = None, next_url="/gestion/"):
+    """Sign in through the back office's login page, then its second step with `code`
+    (if given). Returns the last response."""
+    response = client.post(
+        "/gestion/login/", {"username": username, "password": password, "next": next_url}
+    )
+    if code is None or response.status_code != 302:
+        return response
+    return client.post("/gestion/double-authentification/", {"code": code, "next": next_url})

@@ -9,6 +9,8 @@ until someone says who may open it.
 Addresses with a parameter (an object's page, its history, a year's report) are checked by
 each app's own tests."""
 
+from urllib.parse import quote
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,6 +21,7 @@ from villes2.accounts.roles import ALL_ROLES
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/gestion/login/"
+SECOND_STEP = "/gestion/double-authentification/"
 
 # Pages of the back office that are not an admin list or add form, or whose rule is not
 # the admin's: the permissions of which one is enough (a tuple inside: all of them; an
@@ -49,12 +52,19 @@ CUSTOM_PAGES: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "inquiries.change_intervention",
     ),
     "rapport/": ("inquiries.view_activity_report",),
+    # One's own second factor (docs/accounts.md): every staff account.
+    "double-authentification/application/": (),
+    "double-authentification/compte/": (),
     # Partners hold view_event for the coordination page, not for the back office, which
     # shows the centre's internal notes (events/admin/events.py).
     "events/event/": (("events.view_event", "events.view_eventspeaker"), "events.change_event"),
 }
 # Addresses that send every staff account elsewhere (where the permission is checked).
-REDIRECTS = {"actors/importrun/add/": "/gestion/actors/importrun/importer/"}
+REDIRECTS = {
+    "actors/importrun/add/": "/gestion/actors/importrun/importer/",
+    # The second step of signing in, for a session already verified.
+    "double-authentification/": "/gestion/",
+}
 # Answered before any permission: the login page itself; logging out is POST only; the
 # autocomplete endpoints answer 403 to a request that names no field (their permission
 # is checked on the field's admin, in the apps' tests).
@@ -151,4 +161,25 @@ def test_the_matrix_of_roles_and_pages(client):
             if status not in expected:
                 wrong.append(f"{who}: /gestion/{path} → {status}, expected {sorted(expected)}")
         client.logout()
+    assert not wrong, "\n".join(wrong)
+
+
+def test_staff_signed_in_with_the_password_only_are_asked_for_the_second_factor(client):
+    """Every page but the login, the logout and the second step itself waits for the code
+    (RELIABILITY.md: "staff need a second factor for /gestion/ and writes")."""
+    second_step = {p for p in PATHS if p.startswith("double-authentification/")}
+    user = get_user_model().objects.create_superuser("direction", password="x")
+    client.force_login(user, second_factor=False)
+    wrong = []
+    for path in PATHS:
+        if path in NOT_A_PAGE | second_step:
+            continue
+        response = client.get(f"/gestion/{path}")
+        expected = f"{SECOND_STEP}?next=%2Fgestion%2F{quote(path, safe='')}"
+        if response.status_code != 302 or response["Location"] != expected:
+            wrong.append(f"/gestion/{path} → {response.status_code} {response.get('Location')}")
+        # A write too, whatever the page.
+        response = client.post(f"/gestion/{path}", {})
+        if response.status_code != 302 or response["Location"] != SECOND_STEP:
+            wrong.append(f"POST /gestion/{path} → {response.status_code}")
     assert not wrong, "\n".join(wrong)

@@ -5,6 +5,9 @@ the session cookie is HttpOnly and SameSite (Secure in production: core's deploy
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from villes2.core.testing import app_code, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -14,19 +17,22 @@ HOME = "/gestion/"
 
 @pytest.fixture
 def director():
-    return get_user_model().objects.create_user(
+    user = get_user_model().objects.create_user(
         "direction", password=PASSWORD, is_staff=True, is_superuser=True
     )
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    return user
 
 
 def _signed_in(client) -> bool:
     return client.get(HOME).status_code == 200
 
 
-def _sign_in(client, username="direction", password=PASSWORD):
-    return client.post(
-        "/gestion/login/", {"username": username, "password": password, "next": HOME}
-    )
+def _sign_in(client, *, later=False):
+    """Both steps: the password, then the app's code (`later`: a second sign-in within
+    the same 30 seconds, with the next code)."""
+    device = TOTPDevice.objects.get(user__username="direction")
+    return sign_in(client, "direction", PASSWORD, code=app_code(device, later=later))
 
 
 def test_signing_in_gives_a_new_session_key(client, director):
@@ -62,7 +68,7 @@ def test_deactivating_the_account_ends_its_sessions(client, director):
 def test_a_new_password_ends_the_other_sessions(director):
     laptop, phone = Client(), Client()
     _sign_in(laptop)
-    _sign_in(phone)
+    _sign_in(phone, later=True)
     response = laptop.post(
         "/gestion/password_change/",
         {

@@ -310,6 +310,6 @@ def test_changelist_query_budget(documentalist_client, django_assert_num_queries
     documentalist_client.get(CHANGELIST_URL)  # session and permission caches warm
     # Session, user, permissions (user, groups), the page of records, the year and
     # extraction filters' choices, the count for the pagination.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = documentalist_client.get(CHANGELIST_URL)
     assert response.status_code == 200

@@ -570,10 +570,10 @@ def test_the_page_query_budget(client, reference_data, places, django_assert_num
     for number in range(5):
         tours_and_orleans(places, number, start=DAY + datetime.timedelta(days=number))
     client.get(URL)
-    # session, user, permissions (own, groups); events,
+    # session, user, its second factor, permissions (own, groups); events,
     # organisers, territories concerned, places, closure, themes; the clashing events
     # with their organisers and places; the former regions of the filter
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(URL)
     assert "5 conflits entre" in response.content.decode()
 

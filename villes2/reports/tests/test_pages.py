@@ -230,10 +230,10 @@ def test_query_budget(staff, territories, django_assert_num_queries):
     # requests' dates; by kind; by theme (2); by requester type; by channel; by territory
     # (2); open at the year's end; time spent; interventions by département (2), by
     # kind, top sites; events (2); catalogue records; experience records.
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         assert staff.get(reverse("reports:year", args=[YEAR])).status_code == 200
     # The PDF and the CSV compute the same figures (no page context).
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         assert staff.get(reverse("reports:pdf", args=[YEAR])).status_code == 200
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         assert staff.get(reverse("reports:csv", args=[YEAR])).status_code == 200

@@ -169,7 +169,7 @@ def test_autocomplete_matches_labels_without_accents(
 ):
     client.force_login(staff_user(role=ASSISTANT))
     client.get(AUTOCOMPLETE_URL, {"q": "x"})  # the session is loaded once
-    with django_assert_num_queries(4):  # session, user, concepts, their labels
+    with django_assert_num_queries(5):  # session, user, its second factor, concepts, their labels
         response = client.get(AUTOCOMPLETE_URL, {"q": "zus"})
     results = json.loads(response.content)["results"]
     assert [(r["label"], r["matched"], r["scheme"]) for r in results] == [
