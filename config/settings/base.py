@@ -167,6 +167,8 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # How many backup codes an account gets (each works once).
 SECOND_FACTOR_BACKUP_CODES = 10
+# Another app or new backup codes need a code given within this many minutes.
+SECOND_FACTOR_CONFIRMATION_MINUTES = 10
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -168,11 +168,10 @@ def app_code(secret_hex: str, *, account: str = "") -> str:
     from django_otp.oath import TOTP
 
     totp = TOTP(bytes.fromhex(secret_hex))
-    now = int(time.time())
-    step = max(now // 30, _LAST_STEPS.get(account, -1) + 1)
-    if step > now // 30 + 1:  # two codes in the same 30 seconds already: wait
-        time.sleep(30 - now % 30 + 0.5)
-        step = int(time.time()) // 30
+    step = max(int(time.time()) // 30, _LAST_STEPS.get(account, -1) + 1)
+    if step > int(time.time()) // 30 + 1:  # two codes in the same 30 seconds already: wait
+        time.sleep(30 - time.time() % 30 + 0.1)
+        step = max(int(time.time()) // 30, _LAST_STEPS.get(account, -1) + 1)
     _LAST_STEPS[account] = step
     totp.time = step * 30
     return f"{totp.token():06d}"

@@ -25,6 +25,11 @@ def reset_second_factor(modeladmin, request, queryset):
     users = list(queryset)
     address = client_address(request)
     count = sum(second_factor.reset(user, by=request.user, address=address) for user in users)
+    if not count:
+        modeladmin.message_user(
+            request, _("None of these accounts had a second factor."), messages.WARNING
+        )
+        return
     modeladmin.message_user(
         request,
         ngettext(

@@ -16,14 +16,15 @@ class CodeForm(forms.Form):
                 "autocomplete": "one-time-code",
                 "autocapitalize": "none",
                 "spellcheck": "false",
-                "autofocus": True,
             }
         ),
     )
 
-    def __init__(self, *args, backup: bool = False, **kwargs):
+    def __init__(self, *args, backup: bool = False, autofocus: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["code"]
+        if autofocus:  # on the pages that ask for nothing else
+            field.widget.attrs["autofocus"] = True
         if backup:
             field.help_text = _(
                 "The six digits your authenticator app shows now, or one of your backup codes."

@@ -12,6 +12,7 @@ The services here are the only writers of these devices: enrolment, verification
 backup codes, reset by a colleague. Wrong codes slow down exponentially (django-otp's
 throttling: 1 s, 2 s, 4 s… after each failure, per device)."""
 
+import enum
 import logging
 import re
 import time
@@ -23,8 +24,10 @@ from datetime import datetime
 import django_otp
 import segno
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -37,6 +40,7 @@ security_log = logging.getLogger("villes2.security")
 
 APP_DEVICE_NAME = "authenticator app"
 BACKUP_DEVICE_NAME = "backup codes"
+CONFIRMED_AT_SESSION_KEY = "villes2_second_factor_confirmed_at"
 # What a person types: six digits from the app (spaces allowed), or a backup code.
 _APP_CODE = re.compile(r"^\d{6}$")
 
@@ -101,25 +105,42 @@ def _app_code_match(secret: str, code: str) -> tuple[int, int] | None:
     return None
 
 
-def confirm_app(request: HttpRequest, secret: str, code: str) -> bool:
-    """Set up the app holding `secret` if `code` is its current code: it replaces the
-    account's previous app (a new phone), the session is verified by it, and the account
-    gets backup codes if it has none left. False, and nothing written, otherwise."""
+class Setup(enum.Enum):
+    DONE = "done"
+    WRONG_CODE = "wrong code"
+    # The account has an app and this session may not replace it (see `may_set_up_app`).
+    NOT_ALLOWED = "not allowed"
+
+
+def may_set_up_app(request: HttpRequest, *, user=None) -> bool:
+    """A session may set up an app when the account has none yet, or to replace it when
+    a code was given in this session within the last minutes (`recently_confirmed`):
+    never with the password alone, nor from a session left open."""
+    user = user or request.user
+    return not has_app(user) or (is_verified(request) and recently_confirmed(request))
+
+
+def confirm_app(request: HttpRequest, secret: str, code: str) -> tuple[Setup, list[str]]:
+    """Set up the app holding `secret` if `code` is its current code and the session may
+    (`may_set_up_app`, checked again with the account locked, so that two sessions cannot
+    both set up a first app): it replaces the account's previous app (a new phone), the
+    session is verified by it, and the account gets backup codes if it has none left —
+    returned, to be shown once. Nothing is written unless DONE."""
     code = normalise(code)
-    if not _APP_CODE.match(code):
-        return False
-    match = _app_code_match(secret, code)
+    match = _app_code_match(secret, code) if _APP_CODE.match(code) else None
     if match is None:
-        return False
+        return Setup.WRONG_CODE, []
     step, drift = match
     user = request.user
     with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if not may_set_up_app(request, user=user):
+            return Setup.NOT_ALLOWED, []
         replaced = TOTPDevice.objects.filter(user=user).delete()[0]
         device = TOTPDevice.objects.create(
             user=user, name=APP_DEVICE_NAME, key=secret, confirmed=True, last_t=step, drift=drift
         )
-        if not remaining_backup_codes(user):
-            replace_backup_codes(user)
+        codes = [] if backup_codes_left(user) else replace_backup_codes(user)
     _verified(request, device)
     security_log.info(
         "second factor enrolled user=%s replaced=%s ip=%s",
@@ -127,7 +148,7 @@ def confirm_app(request: HttpRequest, secret: str, code: str) -> bool:
         "yes" if replaced else "no",
         client_address(request),
     )
-    return True
+    return Setup.DONE, codes
 
 
 # --- Verifying a session ----------------------------------------------------------------
@@ -178,7 +199,7 @@ def verify(request: HttpRequest, code: str) -> Verification:
     _verified(request, device)
     left = None
     if not is_app_code:
-        left = len(remaining_backup_codes(user))
+        left = backup_codes_left(user)
     security_log.info(
         "second factor verified user=%s kind=%s%s ip=%s",
         user.pk,
@@ -190,20 +211,27 @@ def verify(request: HttpRequest, code: str) -> Verification:
 
 
 def _verified(request: HttpRequest, device: Device) -> None:
-    # A new session key for the session that now holds more rights (as at sign-in).
+    # A new session key and CSRF token for the session that now holds more rights (as
+    # Django does at sign-in); the time of this code, for `recently_confirmed`.
     request.session.cycle_key()
+    rotate_token(request)
     django_otp.login(request, device)
+    request.session[CONFIRMED_AT_SESSION_KEY] = int(time.time())
+
+
+def recently_confirmed(request: HttpRequest) -> bool:
+    """Was a code given in this session within `SECOND_FACTOR_CONFIRMATION_MINUTES`? Changing
+    one's second factor (another app, new backup codes) asks for that, so that a session
+    left open or stolen cannot give itself a lasting way in."""
+    confirmed_at = request.session.get(CONFIRMED_AT_SESSION_KEY, 0)
+    return time.time() - confirmed_at < settings.SECOND_FACTOR_CONFIRMATION_MINUTES * 60
 
 
 # --- Backup codes -----------------------------------------------------------------------
 
 
-def remaining_backup_codes(user) -> list[str]:
-    return list(
-        StaticToken.objects.filter(device__user=user, device__confirmed=True)
-        .order_by("pk")
-        .values_list("token", flat=True)
-    )
+def backup_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def replace_backup_codes(user) -> list[str]:
@@ -227,10 +255,12 @@ def reset(user, *, by=None, address: str = "-") -> bool:
     with transaction.atomic():
         apps = TOTPDevice.objects.filter(user=user).delete()[0]
         backups = StaticDevice.objects.filter(user=user).delete()[0]
+    if not (apps or backups):
+        return False
     security_log.warning(
         "second factor reset user=%s by=%s ip=%s",
         user.pk,
         by.pk if by is not None else "command",
         address,
     )
-    return bool(apps or backups)
+    return True

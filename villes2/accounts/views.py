@@ -39,6 +39,8 @@ def lockout(request, original_response=None, credentials=None):
 
 # The session key under which the secret of an app being set up waits for its first code.
 SETUP_SECRET_SESSION_KEY = "villes2_second_factor_setup_secret"  # noqa: S105 (a key's name)
+# The backup codes just generated, shown once on the account's page.
+NEW_CODES_SESSION_KEY = "villes2_second_factor_new_codes"
 
 
 def staff_only(view):
@@ -129,18 +131,30 @@ def _backup_code_used_message(left: int) -> str:
 @staff_only
 def second_factor_setup(request):
     """Setting up the authenticator app: the first time (after the password), or to
-    replace it (a new phone) in a verified session. The secret lives in the session until
-    the app's first code confirms it, so reloading the page shows the same QR code."""
+    replace it (a new phone) from a session that gave a code a few minutes ago. The secret
+    waits in the session until the app's first code confirms it, so reloading the page
+    shows the same QR code."""
     next_url = _next_url(request)
     user = request.user
-    if not user.is_verified() and second_factor_service.has_app(user):
-        # Only a verified session may replace an app: a password alone is not enough.
+    if not second_factor_service.may_set_up_app(request):
+        if user.is_verified():
+            messages.info(request, _("Give a current code first."))
+            return redirect("accounts:second_factor_account")
         return redirect(_with_next("accounts:second_factor", next_url))
+    replacing = second_factor_service.has_app(user)
     secret = request.session.get(SETUP_SECRET_SESSION_KEY)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if secret and second_factor_service.confirm_app(request, secret, form.cleaned_data["code"]):
+        outcome, codes = (
+            second_factor_service.confirm_app(request, secret, form.cleaned_data["code"])
+            if secret
+            else (second_factor_service.Setup.WRONG_CODE, [])
+        )
+        if outcome is second_factor_service.Setup.NOT_ALLOWED:
+            return redirect(_with_next("accounts:second_factor", next_url))
+        if outcome is second_factor_service.Setup.DONE:
             del request.session[SETUP_SECRET_SESSION_KEY]
+            request.session[NEW_CODES_SESSION_KEY] = codes
             messages.success(request, _("Your authenticator app is set up."))
             return redirect(_with_next("accounts:second_factor_account", next_url))
         form.add_error(
@@ -160,29 +174,45 @@ def second_factor_setup(request):
             "form": form,
             "next": next_url,
             "enrolment": second_factor_service.enrolment(user, secret),
-            "replacing": user.is_verified(),
+            "replacing": replacing,
         },
     )
 
 
 @staff_only
 def second_factor_account(request):
-    """The account's second factor: its app, its backup codes (shown here, each works
-    once), new codes, another app."""
+    """The account's second factor: its app, how many backup codes are left, and — once a
+    current code has been given here or at sign-in a few minutes ago — new backup codes
+    (shown once) and another app."""
     user = request.user
+    confirmed = second_factor_service.recently_confirmed(request)
+    form = CodeForm(request.POST or None, backup=True, autofocus=False)
     if request.method == "POST":
-        second_factor_service.replace_backup_codes(user)
-        messages.success(
-            request, _("New backup codes have been generated; the previous ones no longer work.")
-        )
-        return redirect("accounts:second_factor_account")
+        if request.POST.get("action") == "new-codes":
+            if confirmed:
+                request.session[NEW_CODES_SESSION_KEY] = second_factor_service.replace_backup_codes(
+                    user
+                )
+                messages.success(
+                    request,
+                    _("New backup codes have been generated; the previous ones no longer work."),
+                )
+            return redirect("accounts:second_factor_account")
+        if form.is_valid():
+            result = second_factor_service.verify(request, form.cleaned_data["code"])
+            if result.accepted:
+                return redirect("accounts:second_factor_account")
+            form.add_error("code", _refusal(result))
     return _render(
         request,
         "accounts/second_factor_account.html",
         _("Second factor"),
         {
             "app": second_factor_service.app_device(user),
-            "backup_codes": second_factor_service.remaining_backup_codes(user),
-            "next": _next_url(request),
+            "backup_codes_left": second_factor_service.backup_codes_left(user),
+            "new_codes": request.session.pop(NEW_CODES_SESSION_KEY, []),
+            "confirmed": confirmed,
+            "form": form,
+            "next": _next_url(request) if REDIRECT_FIELD_NAME in request.GET else "",
         },
     )

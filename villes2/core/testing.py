@@ -127,16 +127,23 @@ def verify_session_with_test_app(client, user) -> None:
     session.save()
 
 
-def app_code(device, *, later: bool = False) -> str:
-    """The code an authenticator app holding `device`'s secret shows now — or, with
-    `later`, the next one (accepted too: the server allows one step of clock drift), for a
-    second sign-in within the same 30 seconds, since a code works once."""
+def app_code(device) -> str:
+    """The code an authenticator app holding `device`'s secret gives now, as the server
+    will check it (the device's recorded clock drift) and never one already used: if this
+    step's code was used, the next step's (the server allows one step ahead); if that too,
+    after waiting for the next 30 seconds."""
     import time
 
     from django_otp.oath import TOTP
 
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
-    totp.time = time.time() + (device.step if later else 0)
+    if device.pk is not None and type(device).objects.filter(pk=device.pk).exists():
+        device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    step = max(totp.t(), device.last_t + 1)
+    if step > totp.t() + device.tolerance:
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+        step = max(totp.t(), device.last_t + 1)
+    totp.time = (step - device.drift) * device.step + device.t0
     return f"{totp.token():06d}"
 
 

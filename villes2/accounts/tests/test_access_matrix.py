@@ -53,7 +53,6 @@ CUSTOM_PAGES: dict[str, tuple[str | tuple[str, ...], ...]] = {
     ),
     "rapport/": ("inquiries.view_activity_report",),
     # One's own second factor (docs/accounts.md): every staff account.
-    "double-authentification/application/": (),
     "double-authentification/compte/": (),
     # Partners hold view_event for the coordination page, not for the back office, which
     # shows the centre's internal notes (events/admin/events.py).
@@ -62,8 +61,10 @@ CUSTOM_PAGES: dict[str, tuple[str | tuple[str, ...], ...]] = {
 # Addresses that send every staff account elsewhere (where the permission is checked).
 REDIRECTS = {
     "actors/importrun/add/": "/gestion/actors/importrun/importer/",
-    # The second step of signing in, for a session already verified.
+    # The second step of signing in, for a session already verified; setting up another
+    # app, for a session that has not given a code lately (the account's page asks one).
     "double-authentification/": "/gestion/",
+    "double-authentification/application/": "/gestion/double-authentification/compte/",
 }
 # Answered before any permission: the login page itself; logging out is POST only; the
 # autocomplete endpoints answer 403 to a request that names no field (their permission
@@ -167,7 +168,7 @@ def test_the_matrix_of_roles_and_pages(client):
 def test_staff_signed_in_with_the_password_only_are_asked_for_the_second_factor(client):
     """Every page but the login, the logout and the second step itself waits for the code
     (RELIABILITY.md: "staff need a second factor for /gestion/ and writes")."""
-    second_step = {p for p in PATHS if p.startswith("double-authentification/")}
+    second_step = {"double-authentification/", "double-authentification/application/"}
     user = get_user_model().objects.create_superuser("direction", password="x")
     client.force_login(user, second_factor=False)
     wrong = []

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
+from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -53,15 +54,27 @@ def _setup_key(response) -> str:
     return match.group(1)
 
 
-def _code_for_key(typed_key: str, *, later: bool = False) -> str:
+def _code_for_key(typed_key: str) -> str:
     from base64 import b32decode
 
-    device = TOTPDevice(key=b32decode(typed_key.replace(" ", "")).hex())
-    return app_code(device, later=later)
+    return app_code(TOTPDevice(key=b32decode(typed_key.replace(" ", "")).hex()))
 
 
 def _verified(client) -> bool:
     return client.get("/gestion/").status_code == 200
+
+
+def _codes(user) -> list[str]:
+    """The account's unused backup codes, as stored."""
+    return list(
+        StaticToken.objects.filter(device__user=user).order_by("pk").values_list("token", flat=True)
+    )
+
+
+def _confirm_with_a_code(client, device) -> None:
+    """Give a current code on the account's page (before changing the second factor)."""
+    response = client.post(ACCOUNT, {"code": app_code(device)})
+    assert response["Location"] == ACCOUNT
 
 
 # --- The first sign-in: setting up the app -------------------------------------------
@@ -118,14 +131,20 @@ def test_the_apps_code_sets_it_up_verifies_the_session_and_gives_backup_codes(
     assert response["Location"] == f"{ACCOUNT}?next=%2Fgestion%2Factors%2F"
     device = TOTPDevice.objects.get(user=officer)
     assert device.confirmed
-    assert len(second_factor.remaining_backup_codes(officer)) == 10
+    codes = _codes(officer)
+    assert len(codes) == 10
     assert client.session.session_key != before
     page = client.get(response["Location"])
     assert "Votre application d’authentification est configurée." in page.text
-    assert _verified(client)
-    for token in second_factor.remaining_backup_codes(officer):
+    assert page["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+    # The backup codes are shown once, then only counted.
+    for token in codes:
         assert f"{token[:4]} {token[4:]}" in page.text
     assert 'href="/gestion/actors/"' in page.text
+    again = client.get(ACCOUNT)
+    assert "10 codes de secours inutilisés." in again.text
+    assert not any(token[:4] in again.text for token in codes)
+    assert _verified(client)
     assert f"second factor enrolled user={officer.pk} replaced=no" in caplog.text
     assert code not in caplog.text and key.replace(" ", "") not in caplog.text
     # The code that set the app up does not open a second session.
@@ -172,6 +191,7 @@ def test_a_code_works_once(client, app):
     assert "Ce code n’est pas valide." in response.text
 
 
+@override_settings(OTP_TOTP_THROTTLE_FACTOR=60)  # a first wait longer than the test
 def test_wrong_codes_slow_down_and_are_logged_without_the_code(client, app, caplog):
     _password_step(client)
     wrong = f"{(int(app_code(app)) + 500_000) % 1_000_000:06d}"
@@ -197,9 +217,18 @@ def test_wrong_codes_slow_down_and_are_logged_without_the_code(client, app, capl
     assert app.throttling_failure_count == 0
 
 
-def test_the_next_address_stays_on_this_site(client, app):
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "https://ailleurs.example/",
+        "//ailleurs.example/",
+        "/\\ailleurs.example/",
+        "javascript:alert(1)",
+    ],
+)
+def test_the_next_address_stays_on_this_site(client, app, elsewhere):
     _password_step(client)
-    response = client.post(VERIFY, {"code": app_code(app), "next": "https://ailleurs.example/"})
+    response = client.post(VERIFY, {"code": app_code(app), "next": elsewhere})
     assert response["Location"] == "/gestion/"
 
 
@@ -219,21 +248,46 @@ def test_a_backup_code_works_once_and_says_how_many_are_left(client, app, caplog
     assert codes[0] not in caplog.text
     other = client_for_password_step(app.user)
     assert other.post(VERIFY, {"code": codes[0]}).status_code == 200
-    assert second_factor.remaining_backup_codes(app.user) == codes[1:]
+    assert _codes(app.user) == codes[1:]
 
 
-def test_new_backup_codes_replace_the_old_ones(client, app):
+def test_new_backup_codes_need_a_fresh_code_replace_the_old_ones_and_show_once(client, app):
     old = second_factor.replace_backup_codes(app.user)
-    client.force_login(app.user)
-    response = client.post(ACCOUNT)
+    client.force_login(app.user)  # a session verified earlier, no code given here since
+    page = client.get(ACCOUNT)
+    assert "donnez d’abord un code actuel" in page.text
+    assert "Générer de nouveaux codes de secours" not in page.text
+    client.post(ACCOUNT, {"action": "new-codes"})
+    assert _codes(app.user) == old
+    # A wrong code: said on the field, nothing changes.
+    response = client.post(ACCOUNT, {"code": "zzzz zzzz"})
+    assert response.status_code == 200
+    assert "Ce code n’est pas valide." in response.text
+    StaticDevice.objects.update(throttling_failure_timestamp=timezone.now() - timedelta(hours=1))
+    _confirm_with_a_code(client, app)
+    response = client.post(ACCOUNT, {"action": "new-codes"})
     assert response["Location"] == ACCOUNT
-    new = second_factor.remaining_backup_codes(app.user)
+    new = _codes(app.user)
     assert len(new) == 10 and not set(new) & set(old)
     assert StaticDevice.objects.filter(user=app.user).count() == 1
+    page = client.get(ACCOUNT)
+    assert "Conservez-les maintenant : ils ne seront plus affichés." in page.text
+    assert all(f"{token[:4]} {token[4:]}" in page.text for token in new)
+    assert new[0][:4] not in client.get(ACCOUNT).text
     other = client_for_password_step(app.user)
     assert other.post(VERIFY, {"code": old[1]}).status_code == 200
     StaticDevice.objects.update(throttling_failure_timestamp=timezone.now() - timedelta(hours=1))
     assert other.post(VERIFY, {"code": new[1]}).status_code == 302
+
+
+def test_a_code_given_too_long_ago_no_longer_allows_changes(client, app):
+    client.force_login(app.user)
+    _confirm_with_a_code(client, app)
+    assert client.get(SETUP).status_code == 200
+    session = client.session
+    session[second_factor.CONFIRMED_AT_SESSION_KEY] -= 11 * 60
+    session.save()
+    assert client.get(SETUP)["Location"] == ACCOUNT
 
 
 def test_few_backup_codes_left_suggests_new_ones(client, app):
@@ -259,9 +313,14 @@ def test_a_password_alone_cannot_replace_the_app(client, app):
     assert list(TOTPDevice.objects.filter(user=app.user)) == [app]
 
 
-def test_a_verified_session_replaces_the_app_and_keeps_the_backup_codes(client, app, caplog):
+def test_a_session_that_just_gave_a_code_replaces_the_app_and_keeps_the_backup_codes(
+    client, app, caplog
+):
     codes = second_factor.replace_backup_codes(app.user)
     client.force_login(app.user)
+    # Verified earlier, but no code given lately: the account's page asks for one first.
+    assert client.get(SETUP)["Location"] == ACCOUNT
+    _confirm_with_a_code(client, app)
     page = client.get(SETUP)
     assert "remplace la précédente" in page.text
     caplog.set_level(logging.INFO, logger="villes2.security")
@@ -269,11 +328,33 @@ def test_a_verified_session_replaces_the_app_and_keeps_the_backup_codes(client, 
     assert response.status_code == 302
     (device,) = TOTPDevice.objects.filter(user=app.user)
     assert device.pk != app.pk
-    assert second_factor.remaining_backup_codes(app.user) == codes
+    assert _codes(app.user) == codes
     assert "replaced=yes" in caplog.text
     # The old app's codes no longer open anything.
+    app.last_t = -1
     other = client_for_password_step(app.user)
-    assert other.post(VERIFY, {"code": app_code(app, later=True)}).status_code == 200
+    assert other.post(VERIFY, {"code": app_code(app)}).status_code == 200
+
+
+def test_two_sessions_with_the_password_cannot_both_set_up_the_first_app(client, officer):
+    """Someone who learnt the password of an account without an app, on the set-up page
+    at the same time as its owner, cannot replace the app the owner just set up."""
+    _password_step(client)
+    intruder = client_for_password_step(officer)
+    intruder_key = _setup_key(intruder.get(SETUP))
+    owner_key = _setup_key(client.get(SETUP))
+    assert client.post(SETUP, {"code": _code_for_key(owner_key)}).status_code == 302
+    response = intruder.post(SETUP, {"code": _code_for_key(intruder_key)})
+    assert response["Location"].startswith(VERIFY)
+    device = TOTPDevice.objects.get(user=officer)
+    assert _setup_key_of(device) == owner_key.replace(" ", "")
+    assert not _verified(intruder)
+
+
+def _setup_key_of(device) -> str:
+    from base64 import b32encode
+
+    return b32encode(device.bin_key).decode()
 
 
 # --- Lost phone: reset --------------------------------------------------------------------
@@ -302,6 +383,38 @@ def test_a_reset_from_the_accounts_list_sends_the_owner_back_to_setting_up(clien
     response = owner.get("/gestion/")
     assert response["Location"] == f"{VERIFY}?next=%2Fgestion%2F"
     assert owner.get(response["Location"])["Location"].startswith(SETUP)
+
+
+def test_the_reset_action_needs_the_right_to_change_accounts(client, app):
+    from django.contrib.auth.models import Group
+
+    from villes2.accounts.roles import ASSISTANT, DIRECTION
+
+    assistant = get_user_model().objects.create_user("assistant", is_staff=True)
+    assistant.groups.add(Group.objects.get(name=ASSISTANT))
+    client.force_login(assistant)
+    assert client.get("/gestion/accounts/user/").status_code == 200
+    client.post(
+        "/gestion/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [app.user.pk]},
+    )
+    assert TOTPDevice.objects.filter(user=app.user).exists()
+    # The director may (change_user).
+    director = get_user_model().objects.create_user("directrice", is_staff=True)
+    director.groups.add(Group.objects.get(name=DIRECTION))
+    client.force_login(director)
+    client.post(
+        "/gestion/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [app.user.pk]},
+    )
+    assert not TOTPDevice.objects.filter(user=app.user).exists()
+    # Again: nothing left to reset, and the page says so.
+    response = client.post(
+        "/gestion/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [app.user.pk]},
+        follow=True,
+    )
+    assert "Aucun de ces comptes n’avait de double authentification." in response.text
 
 
 def test_the_reset_command(app):
@@ -352,7 +465,7 @@ def test_pages_of_a_verified_session_cost_one_query_for_the_device(
     client.force_login(app.user)
     client.get(ACCOUNT)
     # session, user, the session's device; the account's permissions (own, groups) for
-    # the back office's menu; its app, its codes
+    # the back office's menu; its app, its codes' count
     with django_assert_num_queries(7):
         assert client.get(ACCOUNT).status_code == 200
 
