@@ -12,3 +12,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [
+            # The centre's staff roles hold it, partners do not (roles.SEES_UNPUBLISHED).
+            ("view_unpublished", "Can see unpublished and staff-only records in search"),
+        ]

@@ -15,6 +15,15 @@ PARTNER = "Partenaire"
 ALL_ROLES = (DIRECTION, ASSISTANT, DOCUMENTALIST, PROJECT_OFFICER, PARTNER)
 STAFF_ROLES = (DIRECTION, ASSISTANT, DOCUMENTALIST, PROJECT_OFFICER)
 
+# Seeing, in the shared search, what is not public (drafts, staff-only records): the
+# centre's staff roles (migration 0003), not partners, whose accounts are staff accounts
+# too (they sign in to the back office) but who are outside the centre.
+SEES_UNPUBLISHED = "accounts.view_unpublished"
+
+
+def sees_unpublished(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(SEES_UNPUBLISHED))
+
 
 def grant_permissions(apps, app_label: str, grants: dict[str, list[str]]) -> None:
     """Give each role the listed codenames of `app_label`, creating missing permissions.

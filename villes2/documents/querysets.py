@@ -7,6 +7,8 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(status="publie", access="public")
 
     def visible_to(self, user) -> "DocumentQuerySet":
-        if user.is_authenticated and user.is_staff:
+        """Every record (drafts, staff-only) for those who may view the catalogue in the
+        back office — the centre's staff roles, not partners; public ones otherwise."""
+        if user.is_authenticated and user.is_active and user.has_perm("documents.view_document"):
             return self.all()
         return self.public()

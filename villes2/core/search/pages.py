@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from villes2.accounts.roles import sees_unpublished
+
 from .engine import FacetOption, SearchResults, run_search
 from .forms import FACET_PARAMETERS, SearchForm
 
@@ -52,7 +54,9 @@ def search_context(
 ) -> dict:
     """`facets`: the facets a list offers (default: all); the others are neither
     counted nor shown, though their URL parameters still filter."""
-    staff = bool(request.user.is_authenticated and request.user.is_staff)
+    # What is not public (drafts, staff-only records) only for the centre's staff roles:
+    # partners have staff accounts but are outside the centre.
+    staff = sees_unpublished(request.user)
     form = SearchForm(request.GET, staff=staff, kinds=kinds)
     form.is_valid()
     search_request = form.search_request()

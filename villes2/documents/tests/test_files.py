@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from villes2.accounts import roles
 from villes2.core.testing import staff_user
 from villes2.documents import services
 
@@ -55,7 +56,7 @@ def test_public_file_is_a_sandboxed_download(client):
 def test_private_files_are_hidden_from_anonymous_and_served_privately_to_staff(client, fields):
     _attachment, url = attached(**fields)
     assert client.get(url).status_code == 404
-    client.force_login(staff_user("documentaliste"))
+    client.force_login(staff_user("documentaliste", role=roles.DOCUMENTALIST))
     response = client.get(url)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"

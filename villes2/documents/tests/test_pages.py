@@ -2,6 +2,7 @@
 
 import pytest
 
+from villes2.accounts import roles
 from villes2.core.testing import staff_user
 from villes2.documents.models import Document
 from villes2.documents.services import AuthorInput, document_save
@@ -188,7 +189,7 @@ def test_see_also_shares_descriptors_and_hides_private(client, catalogue):
     study = catalogue["study"]
     response = client.get(study.get_absolute_url())
     assert response.context["see_also"] == []  # the other two are a draft and staff-only
-    staff = staff_user("doc")
+    staff = staff_user("doc", role=roles.DOCUMENTALIST)
     client.force_login(staff)
     response = client.get(study.get_absolute_url())
     assert {d.title for d in response.context["see_also"]} == {
@@ -200,12 +201,28 @@ def test_see_also_shares_descriptors_and_hides_private(client, catalogue):
 def test_draft_and_staff_only_records_are_not_public(client, catalogue):
     for key in ("draft", "staff"):
         assert client.get(catalogue[key].get_absolute_url()).status_code == 404
-    client.force_login(staff_user("doc"))
+    client.force_login(staff_user("doc", role=roles.DOCUMENTALIST))
     assert client.get(catalogue["draft"].get_absolute_url()).status_code == 200
 
 
+def test_partners_see_only_public_records(client, catalogue):
+    """Partners sign in to the back office (staff accounts) but are outside the centre:
+    no draft nor staff-only record, in search or by address; nor does a staff account
+    without a role."""
+    for user in (staff_user("partenaire", role=roles.PARTNER), staff_user("sans-role")):
+        client.force_login(user)
+        for key in ("draft", "staff"):
+            assert client.get(catalogue[key].get_absolute_url()).status_code == 404
+        response = client.get("/documents/", {"q": "quartiers"})
+        titles = {hit.object.title for hit in response.context["results"].hits}
+        assert titles.isdisjoint({"Brouillon quartiers secret", "Note interne quartiers"})
+        assert "access" not in [b.facet for b in response.context["facet_blocks"]]
+        response = client.get("/recherche/", {"q": "quartiers"})
+        assert "Brouillon quartiers secret" not in response.text
+
+
 def test_staff_search_sees_drafts_with_a_badge(client, catalogue):
-    client.force_login(staff_user("doc"))
+    client.force_login(staff_user("doc", role=roles.DOCUMENTALIST))
     response = client.get("/documents/", {"q": "quartiers"})
     assert response.context["results"].total == 4
     assert "access" in [b.facet for b in response.context["facet_blocks"]]

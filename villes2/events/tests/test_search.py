@@ -7,6 +7,7 @@ import datetime
 import pytest
 from lxml import html
 
+from villes2.accounts import roles
 from villes2.actors.models import ErasureReason, Person
 from villes2.actors.services import person_erase
 from villes2.core.models import SearchEntry
@@ -32,7 +33,7 @@ def test_a_published_event_is_found_an_unpublished_one_is_not(client, territorie
     assert _titles(response) == ["Rencontre sur la gouvernance des quartiers"]
     events_tab = client.get("/recherche/", {"q": "gouvernance", "quoi": "events"})
     assert _titles(events_tab) == ["Rencontre sur la gouvernance des quartiers"]
-    client.force_login(staff_user("equipe"))
+    client.force_login(staff_user("equipe", role=roles.PROJECT_OFFICER))
     staff = client.get("/recherche/", {"q": "gouvernance"})
     assert sorted(_titles(staff)) == [
         "Atelier gouvernance en préparation",
