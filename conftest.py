@@ -29,6 +29,19 @@ def _sqlite_checks_large_tables_only_when_written():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language (French). A request to an /en/ page leaves
+    English active in the thread afterwards (Django's LocaleMiddleware does not undo it),
+    which would otherwise leak into whichever test the process runs next."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _force_login_gives_both_factors():
     """`client.force_login(user)` stands for a complete sign-in: for a staff account that
