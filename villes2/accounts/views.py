@@ -70,12 +70,9 @@ def _with_next(name: str, next_url: str) -> str:
     return reverse(name) + "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
 
 
-def _render(request, template: str, title: str, context: dict, status: int = 200):
+def _render(request, template: str, title: str, context: dict):
     return TemplateResponse(
-        request,
-        template,
-        {**admin.site.each_context(request), "title": title, **context},
-        status=status,
+        request, template, {**admin.site.each_context(request), "title": title, **context}
     )
 
 
@@ -141,7 +138,8 @@ def second_factor_setup(request):
             messages.info(request, _("Give a current code first."))
             return redirect("accounts:second_factor_account")
         return redirect(_with_next("accounts:second_factor", next_url))
-    replacing = second_factor_service.has_app(user)
+    # Allowed here, a verified session replaces its app; any other has none yet.
+    replacing = user.is_verified()
     secret = request.session.get(SETUP_SECRET_SESSION_KEY)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
